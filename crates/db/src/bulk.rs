@@ -53,7 +53,12 @@ const SQLITE_MAX_VARS: usize = 32_000;
 
 impl Tx {
     /// Appends `rows` to `table` inside this transaction. Column and table names are code constants.
-    pub async fn bulk_insert(&mut self, table: &'static str, columns: &[&'static str], rows: &[Vec<Cell>]) -> Result<()> {
+    pub async fn bulk_insert(
+        &mut self,
+        table: &'static str,
+        columns: &[&'static str],
+        rows: &[Vec<Cell>],
+    ) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -78,10 +83,14 @@ impl Tx {
                 let per_statement = (SQLITE_MAX_VARS / columns.len().max(1)).max(1);
                 for chunk in rows.chunks(per_statement) {
                     let mut insert = Query::insert();
-                    insert.into_table(Alias::new(table)).columns(columns.iter().map(|c| Alias::new(*c)));
+                    insert
+                        .into_table(Alias::new(table))
+                        .columns(columns.iter().map(|c| Alias::new(*c)));
                     for row in chunk {
                         let values: Vec<SimpleExpr> = row.iter().map(to_expr).collect();
-                        insert.values(values).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                        insert
+                            .values(values)
+                            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
                     }
                     self.execute(&insert).await?;
                 }
@@ -142,7 +151,12 @@ mod tests {
         let mut buf = String::new();
         write_copy_line(
             &mut buf,
-            &[Cell::Text("a\tb\\c\nd".into()), Cell::Null, Cell::Bool(true), Cell::Int(-3)],
+            &[
+                Cell::Text("a\tb\\c\nd".into()),
+                Cell::Null,
+                Cell::Bool(true),
+                Cell::Int(-3),
+            ],
         );
         assert_eq!(buf, "a\\tb\\\\c\\nd\t\\N\tt\t-3\n");
     }

@@ -5,7 +5,9 @@ pub enum Error {
     /// A unique or primary-key constraint refused the write.
     #[error("conflit : l'enregistrement existe déjà ({0})")]
     Conflict(String),
-    #[error("adresse de base de données non prise en charge : « {0} » (attendu : sqlite://… ou postgres://…)")]
+    #[error(
+        "adresse de base de données non prise en charge : « {0} » (attendu : sqlite://… ou postgres://…)"
+    )]
     UnsupportedUrl(String),
     #[error("migration {version} ({name}) : {source}")]
     Migration {

@@ -6,14 +6,22 @@ use std::time::Duration;
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, PgConnection, PgPool, SqliteConnection, SqlitePool};
 
 use crate::{Engine, Error, Result};
 
 /// A row type both engines can decode: derive `sqlx::FromRow` and it qualifies.
-pub trait Row: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin {}
+pub trait Row:
+    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Row for T where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// A connection pool on one of the two engines. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -98,7 +106,11 @@ impl Db {
     pub async fn fetch_optional<T: Row>(&self, stmt: &impl SqlxBinder) -> Result<Option<T>> {
         match self {
             Db::Sqlite(p) => Conn::Sqlite(&mut *p.acquire().await?).fetch_optional(stmt).await,
-            Db::Postgres(p) => Conn::Postgres(&mut *p.acquire().await?).fetch_optional(stmt).await,
+            Db::Postgres(p) => {
+                Conn::Postgres(&mut *p.acquire().await?)
+                    .fetch_optional(stmt)
+                    .await
+            }
         }
     }
 
@@ -165,11 +177,15 @@ impl Conn<'_> {
         Ok(match self {
             Conn::Sqlite(c) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_all(c).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(c)
+                    .await?
             }
             Conn::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_all(c).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(c)
+                    .await?
             }
         })
     }
@@ -178,11 +194,15 @@ impl Conn<'_> {
         Ok(match self {
             Conn::Sqlite(c) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_optional(c).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_optional(c)
+                    .await?
             }
             Conn::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_optional(c).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_optional(c)
+                    .await?
             }
         })
     }
@@ -191,11 +211,15 @@ impl Conn<'_> {
         Ok(match self {
             Conn::Sqlite(c) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_one(c)
+                    .await?
             }
             Conn::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_one(c)
+                    .await?
             }
         })
     }
@@ -204,11 +228,17 @@ impl Conn<'_> {
         Ok(match self {
             Conn::Sqlite(c) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(c).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(c)
+                    .await?
+                    .rows_affected()
             }
             Conn::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(c).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(c)
+                    .await?
+                    .rows_affected()
             }
         })
     }

@@ -17,8 +17,20 @@ macro_rules! migration {
         Migration {
             version: $version,
             name: $name,
-            sqlite: include_str!(concat!("../migrations/sqlite/", stringify!($version), "_", $name, ".sql")),
-            postgres: include_str!(concat!("../migrations/postgres/", stringify!($version), "_", $name, ".sql")),
+            sqlite: include_str!(concat!(
+                "../migrations/sqlite/",
+                stringify!($version),
+                "_",
+                $name,
+                ".sql"
+            )),
+            postgres: include_str!(concat!(
+                "../migrations/postgres/",
+                stringify!($version),
+                "_",
+                $name,
+                ".sql"
+            )),
         }
     };
 }
@@ -37,24 +49,36 @@ impl Db {
                 Engine::Sqlite => m.sqlite,
                 Engine::Postgres => m.postgres,
             };
-            let wrap = |source| Error::Migration { version: m.version, name: m.name, source };
+            let wrap = |source| Error::Migration {
+                version: m.version,
+                name: m.name,
+                source,
+            };
             match self {
                 Db::Sqlite(pool) => {
                     // BEGIN IMMEDIATE takes the write lock first, so two processes cannot both apply it.
                     let mut conn = pool.acquire().await?;
-                    sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(wrap)?;
-                    let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations WHERE version = ?")
-                        .bind(m.version)
-                        .fetch_optional(&mut *conn)
+                    sqlx::raw_sql("BEGIN IMMEDIATE")
+                        .execute(&mut *conn)
                         .await
                         .map_err(wrap)?;
+                    let done: Option<(i64,)> =
+                        sqlx::query_as("SELECT version FROM schema_migrations WHERE version = ?")
+                            .bind(m.version)
+                            .fetch_optional(&mut *conn)
+                            .await
+                            .map_err(wrap)?;
                     let outcome = if done.is_some() {
                         Ok(())
                     } else {
                         apply_sqlite(&mut conn, m, sql).await
                     };
                     match outcome {
-                        Ok(()) => sqlx::raw_sql("COMMIT").execute(&mut *conn).await.map(drop).map_err(wrap)?,
+                        Ok(()) => sqlx::raw_sql("COMMIT")
+                            .execute(&mut *conn)
+                            .await
+                            .map(drop)
+                            .map_err(wrap)?,
                         Err(e) => {
                             let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
                             return Err(wrap(e));
@@ -63,7 +87,10 @@ impl Db {
                 }
                 Db::Postgres(pool) => {
                     let mut tx = pool.begin().await?;
-                    sqlx::query("SELECT pg_advisory_xact_lock(7464001)").execute(&mut *tx).await.map_err(wrap)?;
+                    sqlx::query("SELECT pg_advisory_xact_lock(7464001)")
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(wrap)?;
                     let done: Option<(i64,)> =
                         sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
                             .bind(m.version)
@@ -71,7 +98,10 @@ impl Db {
                             .await
                             .map_err(wrap)?;
                     if done.is_none() {
-                        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.map_err(wrap)?;
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(wrap)?;
                         sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
                             .bind(m.version)
                             .bind(m.name)
@@ -88,8 +118,14 @@ impl Db {
     }
 }
 
-async fn apply_sqlite(conn: &mut sqlx::SqliteConnection, m: &Migration, sql: &'static str) -> sqlx::Result<()> {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
+async fn apply_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    m: &Migration,
+    sql: &'static str,
+) -> sqlx::Result<()> {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
         .bind(m.version)
         .bind(m.name)

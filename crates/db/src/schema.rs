@@ -53,7 +53,12 @@ pub async fn describe(db: &Db) -> Result<BTreeMap<String, Table>> {
                 let mut t = Table {
                     columns: cols
                         .into_iter()
-                        .map(|(name, ty, notnull, pk)| Column { name, kind: normalise(&ty), nullable: !notnull && pk == 0, pk })
+                        .map(|(name, ty, notnull, pk)| Column {
+                            name,
+                            kind: normalise(&ty),
+                            nullable: !notnull && pk == 0,
+                            pk,
+                        })
                         .collect(),
                     ..Table::default()
                 };
@@ -64,10 +69,11 @@ pub async fn describe(db: &Db) -> Result<BTreeMap<String, Table>> {
                 .fetch_all(pool)
                 .await?;
                 for (index,) in indexes {
-                    let cols: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
-                        .bind(&index)
-                        .fetch_all(pool)
-                        .await?;
+                    let cols: Vec<(String,)> =
+                        sqlx::query_as("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+                            .bind(&index)
+                            .fetch_all(pool)
+                            .await?;
                     t.indexes.insert(index, cols.into_iter().map(|c| c.0).collect());
                 }
                 t.columns.sort();
@@ -92,7 +98,12 @@ pub async fn describe(db: &Db) -> Result<BTreeMap<String, Table>> {
             .await?;
             for (table, name, ty, nullable, pk) in cols {
                 let t: &mut Table = out.entry(table).or_default();
-                t.columns.push(Column { name, kind: normalise(&ty), nullable, pk });
+                t.columns.push(Column {
+                    name,
+                    kind: normalise(&ty),
+                    nullable,
+                    pk,
+                });
             }
             let indexes: Vec<(String, String, String)> = sqlx::query_as(
                 "SELECT t.relname::text, i.relname::text, a.attname::text

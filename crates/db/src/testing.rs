@@ -28,7 +28,10 @@ pub async fn fresh_postgres(server_url: &str) -> Result<String> {
     let mut url = server_url.to_string();
     match url.rfind('/') {
         Some(slash) if slash > "postgres://".len() => {
-            let query = url[slash..].find('?').map(|q| url[slash + q..].to_string()).unwrap_or_default();
+            let query = url[slash..]
+                .find('?')
+                .map(|q| url[slash + q..].to_string())
+                .unwrap_or_default();
             url.truncate(slash);
             url.push('/');
             url.push_str(&name);
@@ -44,7 +47,11 @@ pub async fn fresh_postgres(server_url: &str) -> Result<String> {
 
 /// Drops a database made by [`fresh_postgres`] (best effort: tests call it when they finish).
 pub async fn drop_postgres(server_url: &str, database_url: &str) {
-    let Some(name) = database_url.rsplit('/').next().map(|s| s.split('?').next().unwrap_or(s).to_string()) else {
+    let Some(name) = database_url
+        .rsplit('/')
+        .next()
+        .map(|s| s.split('?').next().unwrap_or(s).to_string())
+    else {
         return;
     };
     if !name.starts_with("ardoise_t_") || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -53,9 +60,11 @@ pub async fn drop_postgres(server_url: &str, database_url: &str) {
     if let Ok(options) = PgConnectOptions::from_str(server_url)
         && let Ok(mut conn) = PgConnection::connect_with(&options).await
     {
-        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-            .execute(&mut conn)
-            .await;
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
         let _ = conn.close().await;
     }
 }

@@ -1,4 +1,5 @@
 //! The two engines' migrations must build the same schema, and migrating twice must change nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers of tests fail loudly on purpose
 
 use db::{Db, schema};
 
@@ -30,7 +31,10 @@ async fn migrations_are_idempotent_on_sqlite() {
 #[tokio::test]
 async fn sqlite_and_postgres_schemas_are_identical() {
     let Some(server) = db::testing::postgres_url() else {
-        eprintln!("skipped: set {} to compare with PostgreSQL", db::testing::PG_URL_VAR);
+        eprintln!(
+            "skipped: set {} to compare with PostgreSQL",
+            db::testing::PG_URL_VAR
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -46,8 +50,14 @@ async fn sqlite_and_postgres_schemas_are_identical() {
     let pg_tables: Vec<_> = pg.keys().collect();
     assert_eq!(lite_tables, pg_tables, "the engines have different tables");
     for (name, table) in &lite {
-        assert_eq!(table.columns, pg[name].columns, "columns of table {name} differ between engines");
-        assert_eq!(table.indexes, pg[name].indexes, "indexes of table {name} differ between engines");
+        assert_eq!(
+            table.columns, pg[name].columns,
+            "columns of table {name} differ between engines"
+        );
+        assert_eq!(
+            table.indexes, pg[name].indexes,
+            "indexes of table {name} differ between engines"
+        );
     }
 }
 
@@ -86,7 +96,10 @@ async fn bulk_insert_and_unique_conflicts_behave_alike() {
         let err = tx.bulk_insert("mefs", &["code", "label"], &again).await;
         drop(tx);
         assert!(err.is_err());
-        let count = Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new("mefs")).to_owned();
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(Alias::new("mefs"))
+            .to_owned();
         let (n,): (i64,) = db.fetch_one(&count).await.unwrap();
         assert_eq!(n, 40_000);
     }

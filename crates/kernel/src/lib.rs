@@ -32,3 +32,47 @@ impl Context {
         }
     }
 }
+
+impl Context {
+    /// A compact form for cookies and form fields: `s.<school>.<profile>` or `r.<region>`.
+    pub fn to_token(&self) -> String {
+        match self {
+            Context::School { school, profile } => format!("s.{school}.{}", profile.code()),
+            Context::RegionAdmin { region } => format!("r.{region}"),
+        }
+    }
+
+    pub fn from_token(token: &str) -> Option<Context> {
+        let mut parts = token.split('.');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some("s"), Some(school), Some(profile), None) => Some(Context::School {
+                school: school.parse().ok()?,
+                profile: profile.parse().ok()?,
+            }),
+            (Some("r"), Some(region), None, None) => Some(Context::RegionAdmin {
+                region: region.parse().ok()?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_tokens_round_trip_and_reject_junk() {
+        let c = Context::School {
+            school: SchoolId::new(),
+            profile: Profile::Teacher,
+        };
+        assert_eq!(Context::from_token(&c.to_token()), Some(c));
+        let r = Context::RegionAdmin {
+            region: RegionId::new(),
+        };
+        assert_eq!(Context::from_token(&r.to_token()), Some(r));
+        assert_eq!(Context::from_token("s.nope.ENS"), None);
+        assert_eq!(Context::from_token("x"), None);
+    }
+}

@@ -1,1 +1,117 @@
-//! placeholder
+//! The Ardoise server: settings, the composition of every crate's routes behind the shared layers, and
+//! the start-up sequence shared by `ardoise serve`, `ardoise demo` and the tests.
+
+pub mod config;
+pub mod demo;
+mod router;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use db::Db;
+use identity::{Identity, IdentityConfig, PasswordPool, SessionPolicy};
+use kernel::Clock;
+use tokio::net::TcpListener;
+
+pub use config::Settings;
+pub use router::router;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("configuration : {0}")]
+    Config(String),
+    #[error(transparent)]
+    Db(#[from] db::Error),
+    #[error("réseau : {0}")]
+    Io(#[from] std::io::Error),
+    #[error("génération : {0}")]
+    Generator(#[from] directory::generator::GenError),
+    #[error("comptes : {0}")]
+    Identity(#[from] identity::SignInError),
+}
+
+/// Everything a running Ardoise holds.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub identity: Identity,
+    pub router: axum::Router,
+}
+
+impl App {
+    /// Connects, migrates and wires the application from settings.
+    pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> Result<App, Error> {
+        let db = Db::connect(&settings.database_url(), settings.db_max_connections).await?;
+        db.migrate().await?;
+        let identity = Identity::new(
+            db.clone(),
+            PasswordPool::per_core(),
+            clock,
+            web::csrf::CsrfKey::new(settings.secret_key()?),
+            IdentityConfig {
+                sessions: SessionPolicy {
+                    idle_secs: settings.session_idle_secs,
+                    absolute_secs: settings.session_absolute_secs,
+                },
+                secure_cookies: settings.secure_cookies,
+                trust_proxy: settings.trust_proxy,
+                demo_hint: settings.demo_hint,
+                ..IdentityConfig::default()
+            },
+        );
+        let router = router(db.clone(), identity.clone());
+        Ok(App { db, identity, router })
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests under way.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        let purge = tokio::spawn(purge_sessions(self.identity.clone()));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let outcome = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        purge.abort();
+        self.db.close().await;
+        Ok(outcome?)
+    }
+}
+
+/// Deletes expired sessions every ten minutes.
+async fn purge_sessions(identity: Identity) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match identity.purge_sessions().await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "session purge failed"),
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}

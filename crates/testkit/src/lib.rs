@@ -1,1 +1,204 @@
-//! placeholder
+//! Test support: `TestApp::spawn` starts the real server on port 0 with a fresh database (SQLite, or
+//! PostgreSQL when ARDOISE_TEST_PG_URL is set) and a manual clock; `Browser` keeps cookies like a browser.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: failing loudly is the point
+
+use std::sync::Arc;
+
+use kernel::{ManualClock, Timestamp};
+use server::{App, Settings};
+use tokio::sync::oneshot;
+
+pub use server::demo::DEMO_PASSWORD;
+
+/// 2 September 2026, 07:55 (Paris): a Wednesday morning of a school year.
+pub const START: Timestamp = Timestamp(1_788_328_500_000);
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub clock: ManualClock,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    postgres: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// An empty, migrated Ardoise.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings {
+            data_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        let mut postgres = None;
+        if let Some(server_url) = db::testing::postgres_url() {
+            let url = db::testing::fresh_postgres(&server_url).await.unwrap();
+            settings.database_url = Some(url.clone());
+            postgres = Some((server_url, url));
+        }
+        settings.db_max_connections = 8;
+        let clock = ManualClock::new(START);
+        let app = App::build(&settings, Arc::new(clock.clone())).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = app.clone();
+        let server = tokio::spawn(async move {
+            let _ = serving
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        TestApp {
+            base,
+            app,
+            clock,
+            stop: Some(stop),
+            server: Some(server),
+            postgres,
+            _dir: dir,
+        }
+    }
+
+    /// Ardoise with the demo region (three schools, the demo accounts).
+    pub async fn spawn_demo() -> TestApp {
+        let t = TestApp::spawn().await;
+        server::demo::generate(&t.app, &server::demo::demo_params(), None)
+            .await
+            .unwrap();
+        t
+    }
+
+    pub fn db(&self) -> &db::Db {
+        &self.app.db
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// A browser already signed in as `login` (demo password).
+    pub async fn signed_in(&self, login: &str) -> Browser {
+        let b = self.browser();
+        let res = b.sign_in(login, DEMO_PASSWORD).await;
+        assert_eq!(res.status(), 303, "sign-in of {login} failed");
+        b
+    }
+
+    /// Stops the server and drops the PostgreSQL database.
+    pub async fn stop(mut self) {
+        self.shutdown().await;
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        if let Some((server_url, url)) = self.postgres.take() {
+            self.app.db.close().await;
+            db::testing::drop_postgres(&server_url, &url).await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some((server_url, url)) = self.postgres.take() {
+            // Drop cannot await: drop the database from a helper thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(db::testing::drop_postgres(&server_url, &url));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// An HTTP client that keeps cookies and does not follow redirects, so tests see each step.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            base: base.to_string(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Opens the sign-in page, then posts the form with its CSRF token.
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        let (_, html) = self.get_html("/login").await;
+        let token = csrf_token(&html).expect("the sign-in form has a CSRF token");
+        self.post_form(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
+    }
+}
+
+/// The value of the hidden `csrf_token` field of a page.
+pub fn csrf_token(html: &str) -> Option<String> {
+    hidden_value(html, "csrf_token")
+}
+
+/// The value of the input named `name` (first occurrence).
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+/// Where a redirect points.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}

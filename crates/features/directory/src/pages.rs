@@ -1,0 +1,115 @@
+//! Directory pages: "my directory" for every profile and the class page.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use kernel::{ClassId, Context, Profile};
+use web::{Chrome, CurrentUser, Lang, Tr, WebResult};
+
+use crate::service::{ClassView, Directory, Home, Viewer};
+
+pub fn tiles() -> Vec<web::Tile> {
+    vec![web::Tile {
+        id: "annuaire",
+        name_key: "tile-directory",
+        desc_key: "tile-directory-desc",
+        href: "/annuaire",
+        visible: |c| !matches!(c.profile(), Some(Profile::AuthorityStaff | Profile::Guest)),
+    }]
+}
+
+pub fn routes() -> Router<Directory> {
+    Router::new()
+        .route("/annuaire", get(home))
+        .route("/annuaire/classes/{id}", get(class_page))
+}
+
+#[derive(serde::Deserialize)]
+struct PageParam {
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "directory_home.html")]
+struct HomeTemplate<'a> {
+    t: Tr,
+    home: &'a Home,
+    current_school: Option<uuid::Uuid>,
+}
+
+impl HomeTemplate<'_> {
+    fn kind_key(&self, kind: &str) -> &'static str {
+        if kind == "groupe" {
+            "directory-kind-group"
+        } else {
+            "directory-kind-class"
+        }
+    }
+}
+
+async fn home(
+    State(dir): State<Directory>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(p): Query<PageParam>,
+) -> WebResult<Html<String>> {
+    let home = dir.home(Viewer::from(&user), p.page.unwrap_or(0)).await?;
+    let current_school = user.context.context.school().map(|s| s.0);
+    let body = HomeTemplate {
+        t: Tr(lang),
+        home: &home,
+        current_school,
+    }
+    .render()
+    .map_err(web::AppError::internal)?;
+    web::page(
+        &Chrome {
+            lang,
+            user: Some(&user),
+        },
+        &Tr(lang).get("directory-title"),
+        &body,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "directory_class.html")]
+struct ClassTemplate<'a> {
+    t: Tr,
+    view: &'a ClassView,
+    is_guardian: bool,
+}
+
+async fn class_page(
+    State(dir): State<Directory>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> WebResult<Html<String>> {
+    let id: ClassId = id.parse().map_err(|_| web::AppError::NotFound)?;
+    let view = dir.class(Viewer::from(&user), id).await?;
+    let is_guardian = matches!(
+        user.context.context,
+        Context::School {
+            profile: Profile::Guardian,
+            ..
+        }
+    );
+    let body = ClassTemplate {
+        t: Tr(lang),
+        view: &view,
+        is_guardian,
+    }
+    .render()
+    .map_err(web::AppError::internal)?;
+    web::page(
+        &Chrome {
+            lang,
+            user: Some(&user),
+        },
+        &view.class.name,
+        &body,
+    )
+}

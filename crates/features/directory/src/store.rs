@@ -1,0 +1,565 @@
+//! Directory SQL, one function per question, every school-scoped query filtered on `school_id`.
+
+use db::{Db, Result};
+use kernel::{ClassId, Context, Profile, RegionId, SchoolId, UserId};
+use sea_query::{Alias, Expr, ExprTrait, Func, Iden, JoinType, Order, Query, QueryStatementBuilder};
+use uuid::Uuid;
+
+use crate::model::{Class, ClassLink, Person, School};
+
+#[derive(Iden, Clone, Copy)]
+pub enum Regions {
+    Table,
+    Id,
+    Code,
+    Name,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Schools {
+    Table,
+    Id,
+    Uai,
+    Name,
+    Kind,
+    Sector,
+    AcademyId,
+    AuthorityId,
+    City,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Users {
+    Table,
+    Id,
+    Login,
+    FirstName,
+    LastName,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Memberships {
+    Table,
+    SchoolId,
+    UserId,
+    Profile,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum RegionAdmins {
+    Table,
+    UserId,
+    RegionId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Classes {
+    Table,
+    SchoolId,
+    Id,
+    Kind,
+    Code,
+    Name,
+    MefCode,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum ClassStudents {
+    Table,
+    SchoolId,
+    ClassId,
+    StudentId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Teachings {
+    Table,
+    SchoolId,
+    ClassId,
+    TeacherId,
+    SubjectCode,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum HeadTeachers {
+    Table,
+    SchoolId,
+    ClassId,
+    TeacherId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Subjects {
+    Table,
+    Code,
+    Label,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Mefs {
+    Table,
+    Code,
+    Label,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Guardianships {
+    Table,
+    StudentId,
+    GuardianId,
+    Relation,
+    Legal,
+}
+
+const PERSON_COLS: [Users; 4] = [Users::Id, Users::Login, Users::FirstName, Users::LastName];
+const SCHOOL_COLS: [Schools; 6] = [
+    Schools::Id,
+    Schools::Uai,
+    Schools::Name,
+    Schools::Kind,
+    Schools::Sector,
+    Schools::City,
+];
+const CLASS_COLS: [Classes; 5] = [
+    Classes::Id,
+    Classes::Kind,
+    Classes::Code,
+    Classes::Name,
+    Classes::MefCode,
+];
+
+pub async fn person(db: &Db, id: UserId) -> Result<Option<Person>> {
+    let q = Query::select()
+        .columns(PERSON_COLS)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Id).eq(id.0))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+/// Logins are stored lower-case; the lookup is case-insensitive by normalising the input.
+pub async fn person_by_login(db: &Db, login: &str) -> Result<Option<Person>> {
+    let q = Query::select()
+        .columns(PERSON_COLS)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Login).eq(login.trim().to_lowercase()))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+pub async fn school(db: &Db, id: SchoolId) -> Result<Option<School>> {
+    let q = Query::select()
+        .columns(SCHOOL_COLS)
+        .from(Schools::Table)
+        .and_where(Expr::col(Schools::Id).eq(id.0))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    school_id: Uuid,
+    profile: String,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    id: Uuid,
+    name: String,
+}
+
+/// Every context a person may act in, with the place's name.
+pub async fn contexts_of(db: &Db, user: UserId) -> Result<Vec<(Context, String)>> {
+    let q = Query::select()
+        .column((Memberships::Table, Memberships::SchoolId))
+        .column((Memberships::Table, Memberships::Profile))
+        .column((Schools::Table, Schools::Name))
+        .from(Memberships::Table)
+        .inner_join(
+            Schools::Table,
+            Expr::col((Schools::Table, Schools::Id)).equals((Memberships::Table, Memberships::SchoolId)),
+        )
+        .and_where(Expr::col((Memberships::Table, Memberships::UserId)).eq(user.0))
+        .order_by((Schools::Table, Schools::Name), Order::Asc)
+        .to_owned();
+    let rows: Vec<MembershipRow> = db.fetch_all(&q).await?;
+    let mut out: Vec<(Context, String)> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let profile: Profile = r.profile.parse().ok()?;
+            Some((
+                Context::School {
+                    school: SchoolId(r.school_id),
+                    profile,
+                },
+                r.name,
+            ))
+        })
+        .collect();
+    let q = Query::select()
+        .column((Regions::Table, Regions::Id))
+        .column((Regions::Table, Regions::Name))
+        .from(RegionAdmins::Table)
+        .inner_join(
+            Regions::Table,
+            Expr::col((Regions::Table, Regions::Id)).equals((RegionAdmins::Table, RegionAdmins::RegionId)),
+        )
+        .and_where(Expr::col((RegionAdmins::Table, RegionAdmins::UserId)).eq(user.0))
+        .to_owned();
+    let regions: Vec<RegionRow> = db.fetch_all(&q).await?;
+    out.extend(regions.into_iter().map(|r| {
+        (
+            Context::RegionAdmin {
+                region: RegionId(r.id),
+            },
+            r.name,
+        )
+    }));
+    Ok(out)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassSummary {
+    pub id: Uuid,
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    pub mef_label: Option<String>,
+    pub students: i64,
+}
+
+/// Every class and group of a school with its head count.
+pub async fn classes_of_school(db: &Db, school: SchoolId) -> Result<Vec<ClassSummary>> {
+    let q = Query::select()
+        .column((Classes::Table, Classes::Id))
+        .column((Classes::Table, Classes::Kind))
+        .column((Classes::Table, Classes::Code))
+        .column((Classes::Table, Classes::Name))
+        .expr_as(Expr::col((Mefs::Table, Mefs::Label)), Alias::new("mef_label"))
+        .expr_as(
+            Func::count(Expr::col((ClassStudents::Table, ClassStudents::StudentId))),
+            Alias::new("students"),
+        )
+        .from(Classes::Table)
+        .join(
+            JoinType::LeftJoin,
+            Mefs::Table,
+            Expr::col((Mefs::Table, Mefs::Code)).equals((Classes::Table, Classes::MefCode)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            ClassStudents::Table,
+            Expr::col((ClassStudents::Table, ClassStudents::SchoolId))
+                .equals((Classes::Table, Classes::SchoolId))
+                .and(
+                    Expr::col((ClassStudents::Table, ClassStudents::ClassId))
+                        .equals((Classes::Table, Classes::Id)),
+                ),
+        )
+        .and_where(Expr::col((Classes::Table, Classes::SchoolId)).eq(school.0))
+        .group_by_columns([
+            (Classes::Table, Classes::Id),
+            (Classes::Table, Classes::Kind),
+            (Classes::Table, Classes::Code),
+            (Classes::Table, Classes::Name),
+        ])
+        .group_by_col((Mefs::Table, Mefs::Label))
+        .order_by((Classes::Table, Classes::Kind), Order::Asc)
+        .order_by((Classes::Table, Classes::Code), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+pub async fn class(db: &Db, school: SchoolId, id: ClassId) -> Result<Option<Class>> {
+    let q = Query::select()
+        .columns(CLASS_COLS)
+        .from(Classes::Table)
+        .and_where(Expr::col(Classes::SchoolId).eq(school.0))
+        .and_where(Expr::col(Classes::Id).eq(id.0))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+pub async fn mef_label(db: &Db, code: &str) -> Result<Option<String>> {
+    let q = Query::select()
+        .column(Mefs::Label)
+        .from(Mefs::Table)
+        .and_where(Expr::col(Mefs::Code).eq(code))
+        .to_owned();
+    Ok(db.fetch_optional::<(String,)>(&q).await?.map(|r| r.0))
+}
+
+pub async fn students_of_class(db: &Db, school: SchoolId, class: ClassId) -> Result<Vec<Person>> {
+    let q = Query::select()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .from(ClassStudents::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((ClassStudents::Table, ClassStudents::StudentId)),
+        )
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::SchoolId)).eq(school.0))
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::ClassId)).eq(class.0))
+        .order_by((Users::Table, Users::LastName), Order::Asc)
+        .order_by((Users::Table, Users::FirstName), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TeacherOfClass {
+    pub id: Uuid,
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub subject: String,
+}
+
+pub async fn teachers_of_class(db: &Db, school: SchoolId, class: ClassId) -> Result<Vec<TeacherOfClass>> {
+    let q = Query::select()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .expr_as(
+            Expr::col((Subjects::Table, Subjects::Label)),
+            Alias::new("subject"),
+        )
+        .from(Teachings::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Teachings::Table, Teachings::TeacherId)),
+        )
+        .inner_join(
+            Subjects::Table,
+            Expr::col((Subjects::Table, Subjects::Code)).equals((Teachings::Table, Teachings::SubjectCode)),
+        )
+        .and_where(Expr::col((Teachings::Table, Teachings::SchoolId)).eq(school.0))
+        .and_where(Expr::col((Teachings::Table, Teachings::ClassId)).eq(class.0))
+        .order_by((Subjects::Table, Subjects::Label), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+pub async fn head_teachers(db: &Db, school: SchoolId, class: ClassId) -> Result<Vec<Person>> {
+    let q = Query::select()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .from(HeadTeachers::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((HeadTeachers::Table, HeadTeachers::TeacherId)),
+        )
+        .and_where(Expr::col((HeadTeachers::Table, HeadTeachers::SchoolId)).eq(school.0))
+        .and_where(Expr::col((HeadTeachers::Table, HeadTeachers::ClassId)).eq(class.0))
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+/// The classes and groups a student belongs to in a school.
+pub async fn classes_of_student(db: &Db, school: SchoolId, student: UserId) -> Result<Vec<Class>> {
+    let q = Query::select()
+        .columns(CLASS_COLS.map(|c| (Classes::Table, c)))
+        .from(ClassStudents::Table)
+        .inner_join(
+            Classes::Table,
+            Expr::col((Classes::Table, Classes::SchoolId))
+                .equals((ClassStudents::Table, ClassStudents::SchoolId))
+                .and(
+                    Expr::col((Classes::Table, Classes::Id))
+                        .equals((ClassStudents::Table, ClassStudents::ClassId)),
+                ),
+        )
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::SchoolId)).eq(school.0))
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::StudentId)).eq(student.0))
+        .order_by((Classes::Table, Classes::Kind), Order::Asc)
+        .order_by((Classes::Table, Classes::Code), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TaughtClass {
+    pub id: Uuid,
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    pub mef_code: Option<String>,
+    pub subject: String,
+}
+
+pub async fn classes_taught(db: &Db, school: SchoolId, teacher: UserId) -> Result<Vec<TaughtClass>> {
+    let q = Query::select()
+        .columns(CLASS_COLS.map(|c| (Classes::Table, c)))
+        .expr_as(
+            Expr::col((Subjects::Table, Subjects::Label)),
+            Alias::new("subject"),
+        )
+        .from(Teachings::Table)
+        .inner_join(
+            Classes::Table,
+            Expr::col((Classes::Table, Classes::SchoolId))
+                .equals((Teachings::Table, Teachings::SchoolId))
+                .and(Expr::col((Classes::Table, Classes::Id)).equals((Teachings::Table, Teachings::ClassId))),
+        )
+        .inner_join(
+            Subjects::Table,
+            Expr::col((Subjects::Table, Subjects::Code)).equals((Teachings::Table, Teachings::SubjectCode)),
+        )
+        .and_where(Expr::col((Teachings::Table, Teachings::SchoolId)).eq(school.0))
+        .and_where(Expr::col((Teachings::Table, Teachings::TeacherId)).eq(teacher.0))
+        .order_by((Classes::Table, Classes::Kind), Order::Asc)
+        .order_by((Classes::Table, Classes::Code), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+pub async fn head_teacher_classes(db: &Db, school: SchoolId, teacher: UserId) -> Result<Vec<Uuid>> {
+    let q = Query::select()
+        .column(HeadTeachers::ClassId)
+        .from(HeadTeachers::Table)
+        .and_where(Expr::col(HeadTeachers::SchoolId).eq(school.0))
+        .and_where(Expr::col(HeadTeachers::TeacherId).eq(teacher.0))
+        .to_owned();
+    Ok(db
+        .fetch_all::<(Uuid,)>(&q)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Child {
+    pub id: Uuid,
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub relation: String,
+    pub school_id: Uuid,
+    pub school_name: String,
+}
+
+/// The students a person is legal representative or person in charge of, with the school of each.
+pub async fn children_of(db: &Db, guardian: UserId) -> Result<Vec<Child>> {
+    let q = Query::select()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .column((Guardianships::Table, Guardianships::Relation))
+        .expr_as(Expr::col((Schools::Table, Schools::Id)), Alias::new("school_id"))
+        .expr_as(
+            Expr::col((Schools::Table, Schools::Name)),
+            Alias::new("school_name"),
+        )
+        .from(Guardianships::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Guardianships::Table, Guardianships::StudentId)),
+        )
+        .inner_join(
+            Memberships::Table,
+            Expr::col((Memberships::Table, Memberships::UserId))
+                .equals((Users::Table, Users::Id))
+                .and(Expr::col((Memberships::Table, Memberships::Profile)).eq(Profile::Student.code())),
+        )
+        .inner_join(
+            Schools::Table,
+            Expr::col((Schools::Table, Schools::Id)).equals((Memberships::Table, Memberships::SchoolId)),
+        )
+        .and_where(Expr::col((Guardianships::Table, Guardianships::GuardianId)).eq(guardian.0))
+        .order_by((Users::Table, Users::FirstName), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+/// The facts `model::may_view_class` decides on, for one viewer and one class of one school.
+pub async fn class_link(db: &Db, school: SchoolId, class: ClassId, viewer: UserId) -> Result<ClassLink> {
+    let member = Query::select()
+        .expr(Expr::val(1))
+        .from(ClassStudents::Table)
+        .and_where(Expr::col(ClassStudents::SchoolId).eq(school.0))
+        .and_where(Expr::col(ClassStudents::ClassId).eq(class.0))
+        .and_where(Expr::col(ClassStudents::StudentId).eq(viewer.0))
+        .to_owned();
+    let teaches = Query::select()
+        .expr(Expr::val(1))
+        .from(Teachings::Table)
+        .and_where(Expr::col(Teachings::SchoolId).eq(school.0))
+        .and_where(Expr::col(Teachings::ClassId).eq(class.0))
+        .and_where(Expr::col(Teachings::TeacherId).eq(viewer.0))
+        .limit(1)
+        .to_owned();
+    let heads = Query::select()
+        .expr(Expr::val(1))
+        .from(HeadTeachers::Table)
+        .and_where(Expr::col(HeadTeachers::SchoolId).eq(school.0))
+        .and_where(Expr::col(HeadTeachers::ClassId).eq(class.0))
+        .and_where(Expr::col(HeadTeachers::TeacherId).eq(viewer.0))
+        .to_owned();
+    let child = Query::select()
+        .expr(Expr::val(1))
+        .from(ClassStudents::Table)
+        .inner_join(
+            Guardianships::Table,
+            Expr::col((Guardianships::Table, Guardianships::StudentId))
+                .equals((ClassStudents::Table, ClassStudents::StudentId)),
+        )
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::SchoolId)).eq(school.0))
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::ClassId)).eq(class.0))
+        .and_where(Expr::col((Guardianships::Table, Guardianships::GuardianId)).eq(viewer.0))
+        .limit(1)
+        .to_owned();
+    Ok(ClassLink {
+        member: db.fetch_optional::<(i32,)>(&member).await?.is_some(),
+        teaches: db.fetch_optional::<(i32,)>(&teaches).await?.is_some()
+            || db.fetch_optional::<(i32,)>(&heads).await?.is_some(),
+        child_in_it: db.fetch_optional::<(i32,)>(&child).await?.is_some(),
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SchoolSummary {
+    pub id: Uuid,
+    pub uai: String,
+    pub name: String,
+    pub kind: String,
+    pub city: String,
+    pub students: i64,
+}
+
+/// One page of a region's schools, by name, with their student counts.
+pub async fn schools_page(db: &Db, offset: u64, limit: u64) -> Result<Vec<SchoolSummary>> {
+    let students = Query::select()
+        .expr(Func::count(Expr::col(Memberships::UserId)))
+        .from(Memberships::Table)
+        .and_where(
+            Expr::col((Memberships::Table, Memberships::SchoolId)).equals((Schools::Table, Schools::Id)),
+        )
+        .and_where(Expr::col((Memberships::Table, Memberships::Profile)).eq(Profile::Student.code()))
+        .to_owned();
+    let q = Query::select()
+        .columns(
+            [
+                Schools::Id,
+                Schools::Uai,
+                Schools::Name,
+                Schools::Kind,
+                Schools::City,
+            ]
+            .map(|c| (Schools::Table, c)),
+        )
+        .expr_as(
+            Expr::SubQuery(None, Box::new(students.into_sub_query_statement())),
+            Alias::new("students"),
+        )
+        .from(Schools::Table)
+        .order_by((Schools::Table, Schools::Name), Order::Asc)
+        .order_by((Schools::Table, Schools::Uai), Order::Asc)
+        .offset(offset)
+        .limit(limit)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+pub async fn count_schools(db: &Db) -> Result<i64> {
+    let q = Query::select()
+        .expr(Func::count(Expr::col(Schools::Id)))
+        .from(Schools::Table)
+        .to_owned();
+    Ok(db.fetch_one::<(i64,)>(&q).await?.0)
+}

@@ -1,0 +1,355 @@
+//! Sign-in, sign-out, context switch and language choice.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Extension;
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kernel::Context;
+use web::csrf::PRE_SESSION_COOKIE;
+use web::{AppError, CurrentUser, Lang, Msg, Tr};
+
+use crate::SESSION_COOKIE;
+use crate::service::{Identity, SignInError, random_token};
+
+pub fn routes() -> Router<Identity> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/contexte", post(switch_context))
+        .route("/langue/{code}", get(choose_language))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct LoginQuery {
+    expired: Option<String>,
+    bye: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate<'a> {
+    t: Tr,
+    csrf_token: &'a str,
+    username: &'a str,
+    next: &'a str,
+    error: Option<String>,
+    notice: Option<String>,
+    demo_hint: bool,
+}
+
+/// Only local paths are accepted as a place to return to after sign-in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.starts_with("/login") =>
+        {
+            n.into()
+        }
+        _ => "/".into(),
+    }
+}
+
+struct LoginPage<'a> {
+    identity: &'a Identity,
+    lang: Lang,
+    headers: &'a HeaderMap,
+}
+
+impl LoginPage<'_> {
+    /// Renders the form with `status`, binding its CSRF token to the pre-session cookie (set if missing).
+    fn render(
+        &self,
+        status: StatusCode,
+        username: &str,
+        next: &str,
+        error: Option<String>,
+        notice: Option<String>,
+    ) -> Response {
+        let existing = web::cookie::get(self.headers, PRE_SESSION_COOKIE)
+            .filter(|v| v.len() >= 32)
+            .map(str::to_string);
+        let binding = existing.clone().unwrap_or_else(random_token);
+        let token = self.identity.csrf().token(&binding);
+        let tpl = LoginTemplate {
+            t: Tr(self.lang),
+            csrf_token: &token,
+            username,
+            next,
+            error,
+            notice,
+            demo_hint: self.identity.config.demo_hint,
+        };
+        let body = match tpl.render() {
+            Ok(b) => b,
+            Err(e) => return AppError::internal(e).into_response(),
+        };
+        let title = Tr(self.lang).get("login-title");
+        let page = match web::page(
+            &web::Chrome {
+                lang: self.lang,
+                user: None,
+            },
+            &title,
+            &body,
+        ) {
+            Ok(p) => p,
+            Err(e) => return e.into_response(),
+        };
+        let mut response = (status, page).into_response();
+        if existing.is_none() {
+            let cookie = web::cookie::set(
+                PRE_SESSION_COOKIE,
+                &binding,
+                None,
+                self.identity.config.secure_cookies,
+            );
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        response
+    }
+}
+
+async fn login_form(
+    State(identity): State<Identity>,
+    lang: Lang,
+    headers: HeaderMap,
+    user: Option<CurrentUser>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let notice = if q.expired.is_some() {
+        Some(Tr(lang).get("login-expired"))
+    } else if q.bye.is_some() {
+        Some(Tr(lang).get("login-signed-out"))
+    } else {
+        None
+    };
+    LoginPage {
+        identity: &identity,
+        lang,
+        headers: &headers,
+    }
+    .render(StatusCode::OK, "", &next, None, notice)
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    next: Option<String>,
+}
+
+fn client_ip(identity: &Identity, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+    if identity.config.trust_proxy
+        && let Some(hop) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+    {
+        return hop.to_string();
+    }
+    peer.map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+async fn login(
+    State(identity): State<Identity>,
+    lang: Lang,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let page = LoginPage {
+        identity: &identity,
+        lang,
+        headers: &headers,
+    };
+    let next = safe_next(form.next.as_deref());
+    let t = Tr(lang);
+    let binding = web::cookie::get(&headers, PRE_SESSION_COOKIE).unwrap_or("");
+    if !identity.csrf().verify(binding, &form.csrf_token) {
+        return page.render(
+            StatusCode::FORBIDDEN,
+            &form.username,
+            &next,
+            Some(t.get("error-csrf")),
+            None,
+        );
+    }
+    if form.username.trim().is_empty() || form.password.is_empty() {
+        return page.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form.username,
+            &next,
+            Some(t.get("login-missing")),
+            None,
+        );
+    }
+    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match identity
+        .sign_in(&form.username, &form.password, &ip, user_agent)
+        .await
+    {
+        Ok(token) => {
+            let cookie = web::cookie::set(SESSION_COOKIE, &token, None, identity.config.secure_cookies);
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(e) => {
+            let (status, msg, retry) = match e {
+                SignInError::BadCredentials => {
+                    (StatusCode::UNAUTHORIZED, Msg::new("login-bad-credentials"), None)
+                }
+                SignInError::AccountLocked(s) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Msg::new("login-locked").arg("minutes", minutes(s)),
+                    Some(s),
+                ),
+                SignInError::AddressThrottled(s) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Msg::new("login-throttled").arg("minutes", minutes(s)),
+                    Some(s),
+                ),
+                SignInError::NoContext => (StatusCode::FORBIDDEN, Msg::new("login-no-context"), None),
+                SignInError::Busy => (StatusCode::SERVICE_UNAVAILABLE, Msg::new("login-busy"), Some(5)),
+                SignInError::Db(e) => {
+                    tracing::error!(error = %e, "sign-in failed on the database");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        Msg::new("error-internal"),
+                        None,
+                    )
+                }
+            };
+            let mut response = page.render(status, &form.username, &next, Some(msg.render(lang)), None);
+            if let Some(secs) = retry
+                && let Ok(v) = secs.to_string().parse()
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            response
+        }
+    }
+}
+
+fn minutes(secs: i64) -> i64 {
+    ((secs + 59) / 60).max(1)
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn logout(
+    State(identity): State<Identity>,
+    user: CurrentUser,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, AppError> {
+    user.check_csrf(&form.csrf_token)?;
+    identity.sign_out(&user).await?;
+    let mut response = Redirect::to("/login?bye=1").into_response();
+    let clear = web::cookie::clear(SESSION_COOKIE, identity.config.secure_cookies);
+    response.headers_mut().append(header::SET_COOKIE, clear);
+    Ok(response)
+}
+
+#[derive(serde::Deserialize)]
+struct SwitchForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    context: String,
+}
+
+async fn switch_context(
+    State(identity): State<Identity>,
+    user: CurrentUser,
+    Form(form): Form<SwitchForm>,
+) -> Result<Redirect, AppError> {
+    user.check_csrf(&form.csrf_token)?;
+    let wanted =
+        Context::from_token(&form.context).ok_or(AppError::BadRequest(Msg::new("context-invalid")))?;
+    if !identity.switch_context(&user, wanted).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Redirect::to("/"))
+}
+
+/// Sets the language cookie and returns to the page the visitor came from (its path only).
+async fn choose_language(
+    State(identity): State<Identity>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let back = safe_next(Some(back));
+    let back = if back == "/"
+        && headers
+            .get(header::REFERER)
+            .is_some_and(|r| r.to_str().is_ok_and(|r| r.contains("/login")))
+    {
+        "/login".to_string()
+    } else {
+        back
+    };
+    let mut response = Redirect::to(&back).into_response();
+    let cookie = web::cookie::set(
+        web::i18n::LANG_COOKIE,
+        lang.code(),
+        Some(365 * 24 * 3600),
+        identity.config.secure_cookies,
+    );
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/annuaire?page=2")), "/annuaire?page=2");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "/login?next=/x",
+            "annuaire",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

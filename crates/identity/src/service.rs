@@ -1,0 +1,340 @@
+//! Sign-in, session resolution, sign-out and context switching: the identity rules in one place.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use db::Db;
+use directory::Directory;
+use kernel::{Clock, Context, Timestamp, UserId};
+use sha2::{Digest, Sha256};
+use web::csrf::CsrfKey;
+use web::{ContextChoice, CurrentUser};
+
+use crate::password::{PasswordError, PasswordPool};
+use crate::store;
+use crate::throttle::FailureLimiter;
+
+/// How long sessions live.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Signed out after this long without a request.
+    pub idle_secs: i64,
+    /// Signed out this long after signing in, whatever the activity.
+    pub absolute_secs: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle_secs: 2 * 3600,
+            absolute_secs: 12 * 3600,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct IdentityConfig {
+    pub sessions: SessionPolicy,
+    /// Consecutive failures that lock an account, and the first lock's length (doubling after).
+    pub lock_after: i32,
+    pub first_lock_secs: i64,
+    /// Failed sign-ins one address may make per window (a whole school can share one address).
+    pub ip_max_failures: u32,
+    pub ip_window_secs: i64,
+    /// Mark cookies Secure (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from the last X-Forwarded-For hop (behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// Show the demo accounts on the sign-in page (`ardoise demo` only).
+    pub demo_hint: bool,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        IdentityConfig {
+            sessions: SessionPolicy::default(),
+            lock_after: 5,
+            first_lock_secs: 60,
+            ip_max_failures: 100,
+            ip_window_secs: 600,
+            secure_cookies: false,
+            trust_proxy: false,
+            demo_hint: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Unknown login or wrong password: one answer for both, so logins cannot be probed.
+    #[error("bad credentials")]
+    BadCredentials,
+    #[error("account locked for {0} s")]
+    AccountLocked(i64),
+    #[error("address throttled for {0} s")]
+    AddressThrottled(i64),
+    /// The account exists but has no profile in any school.
+    #[error("no context")]
+    NoContext,
+    #[error("password pool busy")]
+    Busy,
+    #[error(transparent)]
+    Db(#[from] db::Error),
+}
+
+/// What resolving a session cookie gives.
+pub enum Resolved {
+    Valid(Box<CurrentUser>),
+    Expired,
+    Unknown,
+}
+
+#[derive(Clone)]
+pub struct Identity {
+    db: Db,
+    directory: Directory,
+    passwords: PasswordPool,
+    clock: Arc<dyn Clock>,
+    csrf: CsrfKey,
+    ip_failures: Arc<FailureLimiter>,
+    pub(crate) config: IdentityConfig,
+}
+
+/// The cookie value is random; the database stores only its SHA-256.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl Identity {
+    pub fn new(
+        db: Db,
+        passwords: PasswordPool,
+        clock: Arc<dyn Clock>,
+        csrf: CsrfKey,
+        config: IdentityConfig,
+    ) -> Identity {
+        Identity {
+            directory: Directory::new(db.clone()),
+            db,
+            passwords,
+            clock,
+            csrf,
+            ip_failures: Arc::new(FailureLimiter::new(config.ip_max_failures, config.ip_window_secs)),
+            config,
+        }
+    }
+
+    pub fn csrf(&self) -> &CsrfKey {
+        &self.csrf
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Sets (or replaces) a person's password.
+    pub async fn set_password(&self, user: UserId, password: &str) -> Result<(), SignInError> {
+        let hash = self
+            .passwords
+            .hash(password)
+            .await
+            .map_err(|_| SignInError::Busy)?;
+        store::set_password(&self.db, user, &hash, self.now()).await?;
+        Ok(())
+    }
+
+    /// Gives every account that has none the same password, hashed once (load-test regions only).
+    pub async fn set_password_for_all(&self, password: &str) -> Result<u64, SignInError> {
+        let hash = self
+            .passwords
+            .hash(password)
+            .await
+            .map_err(|_| SignInError::Busy)?;
+        Ok(store::set_password_for_all(&self.db, &hash, self.now()).await?)
+    }
+
+    /// Checks a login and password; on success opens a session and returns its cookie token.
+    pub async fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        ip: &str,
+        user_agent: &str,
+    ) -> Result<String, SignInError> {
+        let now = self.now();
+        if let Some(wait) = self.ip_failures.blocked_for(ip, now) {
+            return Err(SignInError::AddressThrottled(wait));
+        }
+        let person = self.directory.person_by_login(login).await?;
+        let credential = match &person {
+            Some(p) => store::credential(&self.db, p.user_id()).await?,
+            None => None,
+        };
+        if let Some(locked) = credential
+            .as_ref()
+            .and_then(|c| c.locked_until)
+            .filter(|l| *l > now.millis())
+        {
+            return Err(SignInError::AccountLocked(now.secs_until(Timestamp(locked))));
+        }
+        let hash = credential.as_ref().and_then(|c| c.password_hash.clone());
+        let ok = self.passwords.verify(hash, password).await.map_err(|e| match e {
+            PasswordError::Busy => SignInError::Busy,
+            PasswordError::Hash(_) => SignInError::BadCredentials,
+        })?;
+        let (Some(person), Some(credential), true) = (person, credential, ok) else {
+            self.ip_failures.record_failure(ip, now);
+            return Err(self.count_failure(login, now).await);
+        };
+        if credential.failed_attempts > 0 {
+            store::reset_failures(&self.db, person.user_id()).await?;
+        }
+        let contexts = self.directory.contexts_of(person.user_id()).await?;
+        let Some((context, _)) = contexts.first() else {
+            return Err(SignInError::NoContext);
+        };
+        let token = random_token();
+        store::insert_session(
+            &self.db,
+            store::NewSession {
+                token_hash: &token_hash(&token),
+                user: person.user_id(),
+                context: *context,
+                now,
+                expires_at: now.plus_secs(self.config.sessions.absolute_secs),
+                ip,
+                user_agent,
+            },
+        )
+        .await?;
+        tracing::info!(user = %person.id, "signed in");
+        Ok(token)
+    }
+
+    /// Records a failed attempt on an existing account, locking it past the threshold.
+    async fn count_failure(&self, login: &str, now: Timestamp) -> SignInError {
+        let Ok(Some(person)) = self.directory.person_by_login(login).await else {
+            return SignInError::BadCredentials;
+        };
+        let Ok(Some(cred)) = store::credential(&self.db, person.user_id()).await else {
+            return SignInError::BadCredentials;
+        };
+        let failures = cred.failed_attempts + 1;
+        let lock = lock_duration(failures, self.config.lock_after, self.config.first_lock_secs);
+        let until = lock.map(|secs| now.plus_secs(secs));
+        if let Err(e) = store::record_failure(&self.db, person.user_id(), failures, until).await {
+            return SignInError::Db(e);
+        }
+        match lock {
+            Some(secs) => {
+                tracing::warn!(user = %person.id, failures, "account locked after failed sign-ins");
+                SignInError::AccountLocked(secs)
+            }
+            None => SignInError::BadCredentials,
+        }
+    }
+
+    /// Finds the person behind a session cookie, enforcing idle and absolute expiry.
+    pub async fn resolve(&self, token: &str) -> Result<Resolved, db::Error> {
+        let hash = token_hash(token);
+        let Some(row) = store::session(&self.db, &hash).await? else {
+            return Ok(Resolved::Unknown);
+        };
+        let now = self.now();
+        let idle_deadline = Timestamp(row.last_seen_at).plus_secs(self.config.sessions.idle_secs);
+        if now >= Timestamp(row.expires_at) || now >= idle_deadline {
+            store::delete_session(&self.db, &hash).await?;
+            return Ok(Resolved::Expired);
+        }
+        // Refresh the idle clock at most once a minute, so page views rarely write.
+        if now.millis() - row.last_seen_at > 60_000 {
+            store::touch_session(&self.db, &hash, now).await?;
+        }
+        let user = UserId(row.user_id);
+        let Some(person) = self.directory.person(user).await? else {
+            return Ok(Resolved::Unknown);
+        };
+        let choices: Vec<ContextChoice> = self
+            .directory
+            .contexts_of(user)
+            .await?
+            .into_iter()
+            .map(|(context, place)| ContextChoice { context, place })
+            .collect();
+        // A context the person lost since signing in (moved school) falls back to the first one left.
+        let current = row
+            .context()
+            .and_then(|c| choices.iter().find(|choice| choice.context == c))
+            .or(choices.first())
+            .cloned();
+        let Some(context) = current else {
+            return Ok(Resolved::Unknown);
+        };
+        Ok(Resolved::Valid(Box::new(CurrentUser {
+            user_id: user,
+            login: person.login,
+            first_name: person.first_name,
+            last_name: person.last_name,
+            csrf_token: self.csrf.token(&hash),
+            session_key: hash,
+            context,
+            choices,
+        })))
+    }
+
+    pub async fn sign_out(&self, user: &CurrentUser) -> Result<(), db::Error> {
+        store::delete_session(&self.db, &user.session_key).await
+    }
+
+    /// Switches the session to another of the person's contexts; false if it is not one of theirs.
+    pub async fn switch_context(&self, user: &CurrentUser, wanted: Context) -> Result<bool, db::Error> {
+        if !user.choices.iter().any(|c| c.context == wanted) {
+            return Ok(false);
+        }
+        store::set_session_context(&self.db, &user.session_key, wanted).await?;
+        Ok(true)
+    }
+
+    /// Deletes expired sessions; run periodically by the server.
+    pub async fn purge_sessions(&self) -> Result<u64, db::Error> {
+        store::purge_sessions(&self.db, self.now(), self.config.sessions.idle_secs).await
+    }
+}
+
+/// Lock length after `failures` consecutive failures: none below the threshold, then doubling, capped at 1 h.
+pub fn lock_duration(failures: i32, lock_after: i32, first_lock_secs: i64) -> Option<i64> {
+    if failures < lock_after {
+        return None;
+    }
+    let doublings = (failures - lock_after).min(16) as u32;
+    Some(first_lock_secs.saturating_mul(1i64 << doublings).min(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_start_at_the_threshold_and_double_up_to_an_hour() {
+        assert_eq!(lock_duration(4, 5, 60), None);
+        assert_eq!(lock_duration(5, 5, 60), Some(60));
+        assert_eq!(lock_duration(6, 5, 60), Some(120));
+        assert_eq!(lock_duration(8, 5, 60), Some(480));
+        assert_eq!(lock_duration(40, 5, 60), Some(3600));
+    }
+
+    #[test]
+    fn token_hashes_are_stable_hex() {
+        assert_eq!(token_hash("abc").len(), 64);
+        assert_eq!(token_hash("abc"), token_hash("abc"));
+        assert_ne!(random_token(), random_token());
+    }
+}

@@ -1,0 +1,269 @@
+//! Credentials and sessions SQL.
+
+use db::{Db, Result};
+use kernel::{Context, Profile, RegionId, SchoolId, Timestamp, UserId};
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
+use uuid::Uuid;
+
+#[derive(Iden, Clone, Copy)]
+enum Credentials {
+    Table,
+    UserId,
+    PasswordHash,
+    FailedAttempts,
+    LockedUntil,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+enum Sessions {
+    Table,
+    TokenHash,
+    UserId,
+    ContextSchool,
+    ContextProfile,
+    ContextRegion,
+    CreatedAt,
+    LastSeenAt,
+    ExpiresAt,
+    Ip,
+    UserAgent,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Credential {
+    pub password_hash: Option<String>,
+    pub failed_attempts: i32,
+    pub locked_until: Option<i64>,
+}
+
+pub async fn credential(db: &Db, user: UserId) -> Result<Option<Credential>> {
+    let q = Query::select()
+        .columns([
+            Credentials::PasswordHash,
+            Credentials::FailedAttempts,
+            Credentials::LockedUntil,
+        ])
+        .from(Credentials::Table)
+        .and_where(Expr::col(Credentials::UserId).eq(user.0))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+pub async fn set_password(db: &Db, user: UserId, hash: &str, now: Timestamp) -> Result<()> {
+    let q = Query::insert()
+        .into_table(Credentials::Table)
+        .columns([
+            Credentials::UserId,
+            Credentials::PasswordHash,
+            Credentials::FailedAttempts,
+            Credentials::UpdatedAt,
+        ])
+        .values_panic([user.0.into(), hash.into(), 0i32.into(), now.millis().into()])
+        .on_conflict(
+            OnConflict::column(Credentials::UserId)
+                .update_columns([
+                    Credentials::PasswordHash,
+                    Credentials::FailedAttempts,
+                    Credentials::UpdatedAt,
+                ])
+                .value(Credentials::LockedUntil, Expr::val(Option::<i64>::None))
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+/// Counts one more failure; `lock_until` is set once the count reaches the lock threshold.
+pub async fn record_failure(
+    db: &Db,
+    user: UserId,
+    failures: i32,
+    lock_until: Option<Timestamp>,
+) -> Result<()> {
+    let q = Query::update()
+        .table(Credentials::Table)
+        .value(Credentials::FailedAttempts, failures)
+        .value(Credentials::LockedUntil, lock_until.map(Timestamp::millis))
+        .and_where(Expr::col(Credentials::UserId).eq(user.0))
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+pub async fn reset_failures(db: &Db, user: UserId) -> Result<()> {
+    let q = Query::update()
+        .table(Credentials::Table)
+        .value(Credentials::FailedAttempts, 0)
+        .value(Credentials::LockedUntil, Option::<i64>::None)
+        .and_where(Expr::col(Credentials::UserId).eq(user.0))
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: Uuid,
+    pub context_school: Option<Uuid>,
+    pub context_profile: Option<String>,
+    pub context_region: Option<Uuid>,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+}
+
+impl SessionRow {
+    pub fn context(&self) -> Option<Context> {
+        match (
+            self.context_school,
+            self.context_profile.as_deref(),
+            self.context_region,
+        ) {
+            (Some(school), Some(profile), None) => Some(Context::School {
+                school: SchoolId(school),
+                profile: profile.parse::<Profile>().ok()?,
+            }),
+            (None, None, Some(region)) => Some(Context::RegionAdmin {
+                region: RegionId(region),
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn context_values(c: Context) -> (Option<Uuid>, Option<String>, Option<Uuid>) {
+    match c {
+        Context::School { school, profile } => (Some(school.0), Some(profile.code().to_string()), None),
+        Context::RegionAdmin { region } => (None, None, Some(region.0)),
+    }
+}
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user: UserId,
+    pub context: Context,
+    pub now: Timestamp,
+    pub expires_at: Timestamp,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
+    let (school, profile, region) = context_values(s.context);
+    let q = Query::insert()
+        .into_table(Sessions::Table)
+        .columns([
+            Sessions::TokenHash,
+            Sessions::UserId,
+            Sessions::ContextSchool,
+            Sessions::ContextProfile,
+            Sessions::ContextRegion,
+            Sessions::CreatedAt,
+            Sessions::LastSeenAt,
+            Sessions::ExpiresAt,
+            Sessions::Ip,
+            Sessions::UserAgent,
+        ])
+        .values_panic([
+            s.token_hash.into(),
+            s.user.0.into(),
+            school.into(),
+            profile.into(),
+            region.into(),
+            s.now.millis().into(),
+            s.now.millis().into(),
+            s.expires_at.millis().into(),
+            s.ip.into(),
+            s.user_agent.chars().take(300).collect::<String>().into(),
+        ])
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {
+    let q = Query::select()
+        .columns([
+            Sessions::UserId,
+            Sessions::ContextSchool,
+            Sessions::ContextProfile,
+            Sessions::ContextRegion,
+            Sessions::LastSeenAt,
+            Sessions::ExpiresAt,
+        ])
+        .from(Sessions::Table)
+        .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+pub async fn touch_session(db: &Db, token_hash: &str, now: Timestamp) -> Result<()> {
+    let q = Query::update()
+        .table(Sessions::Table)
+        .value(Sessions::LastSeenAt, now.millis())
+        .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+pub async fn set_session_context(db: &Db, token_hash: &str, context: Context) -> Result<()> {
+    let (school, profile, region) = context_values(context);
+    let q = Query::update()
+        .table(Sessions::Table)
+        .value(Sessions::ContextSchool, school)
+        .value(Sessions::ContextProfile, profile)
+        .value(Sessions::ContextRegion, region)
+        .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<()> {
+    let q = Query::delete()
+        .from_table(Sessions::Table)
+        .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
+        .to_owned();
+    db.execute(&q).await.map(drop)
+}
+
+/// Removes sessions past their absolute expiry or idle for longer than `idle_secs`.
+pub async fn purge_sessions(db: &Db, now: Timestamp, idle_secs: i64) -> Result<u64> {
+    let q = Query::delete()
+        .from_table(Sessions::Table)
+        .cond_where(
+            Expr::col(Sessions::ExpiresAt)
+                .lte(now.millis())
+                .or(Expr::col(Sessions::LastSeenAt).lte(now.plus_secs(-idle_secs).millis())),
+        )
+        .to_owned();
+    db.execute(&q).await
+}
+
+/// Gives every account without a password the same precomputed hash (load-test regions only).
+pub async fn set_password_for_all(db: &Db, hash: &str, now: Timestamp) -> Result<u64> {
+    use sea_query::{Alias, SelectStatement};
+    let select: SelectStatement = Query::select()
+        .column((Alias::new("users"), Alias::new("id")))
+        .expr(Expr::val(hash))
+        .expr(Expr::val(0i32))
+        .expr(Expr::val(now.millis()))
+        .from(Alias::new("users"))
+        .and_where(
+            Expr::col((Alias::new("users"), Alias::new("id"))).not_in_subquery(
+                Query::select()
+                    .column(Credentials::UserId)
+                    .from(Credentials::Table)
+                    .to_owned(),
+            ),
+        )
+        .to_owned();
+    let q = Query::insert()
+        .into_table(Credentials::Table)
+        .columns([
+            Credentials::UserId,
+            Credentials::PasswordHash,
+            Credentials::FailedAttempts,
+            Credentials::UpdatedAt,
+        ])
+        .select_from(select)
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?
+        .to_owned();
+    db.execute(&q).await
+}

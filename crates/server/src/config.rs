@@ -1,0 +1,222 @@
+//! Settings: built-in defaults, then `ardoise.toml`, then `ARDOISE_*` environment variables, then flags.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+
+use crate::Error;
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: String,
+    /// Where the SQLite database, the secret key and local files live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to a SQLite file in the data directory.
+    pub database_url: Option<String>,
+    pub db_max_connections: u32,
+    /// 32 bytes, base64. Shared by every node of a deployment; generated into the data dir if absent.
+    pub secret_key: Option<String>,
+    /// Mark cookies Secure: set it when Ardoise is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Trust the last X-Forwarded-For hop (only behind your own reverse proxy).
+    pub trust_proxy: bool,
+    /// `text` (default) or `json` logs.
+    pub log_format: String,
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+    #[serde(skip)]
+    pub demo_hint: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_deref().map(redact_url))
+            .field("db_max_connections", &self.db_max_connections)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field("secure_cookies", &self.secure_cookies)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("log_format", &self.log_format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of a database URL.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            db_max_connections: 16,
+            secret_key: None,
+            secure_cookies: false,
+            trust_proxy: false,
+            log_format: "text".into(),
+            session_idle_secs: 2 * 3600,
+            session_absolute_secs: 12 * 3600,
+            demo_hint: false,
+        }
+    }
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, target: &mut T) -> Result<(), Error> {
+    if let Ok(raw) = std::env::var(name) {
+        *target = raw
+            .trim()
+            .parse()
+            .map_err(|_| Error::Config(format!("{name} : valeur invalide « {raw} »")))?;
+    }
+    Ok(())
+}
+
+impl Settings {
+    /// Reads `config` (or `./ardoise.toml` if present), then the environment.
+    pub fn load(config: Option<&Path>) -> Result<Settings, Error> {
+        let path = match config {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("ardoise.toml")).filter(|p| p.exists()),
+        };
+        let mut s = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| Error::Config(format!("lecture de {} : {e}", p.display())))?;
+                Settings::from_toml(&text).map_err(|e| Error::Config(format!("{} : {e}", p.display())))?
+            }
+            None => Settings::default(),
+        };
+        s.apply_env()?;
+        Ok(s)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Settings, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    fn apply_env(&mut self) -> Result<(), Error> {
+        env_parse("ARDOISE_LISTEN", &mut self.listen)?;
+        env_parse("ARDOISE_DATA_DIR", &mut self.data_dir)?;
+        if let Ok(url) = std::env::var("ARDOISE_DATABASE_URL")
+            && !url.trim().is_empty()
+        {
+            self.database_url = Some(url);
+        }
+        if let Ok(key) = std::env::var("ARDOISE_SECRET_KEY") {
+            self.secret_key = Some(key);
+        }
+        env_parse("ARDOISE_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;
+        env_parse("ARDOISE_SECURE_COOKIES", &mut self.secure_cookies)?;
+        env_parse("ARDOISE_TRUST_PROXY", &mut self.trust_proxy)?;
+        env_parse("ARDOISE_LOG_FORMAT", &mut self.log_format)?;
+        env_parse("ARDOISE_SESSION_IDLE_SECS", &mut self.session_idle_secs)?;
+        env_parse("ARDOISE_SESSION_ABSOLUTE_SECS", &mut self.session_absolute_secs)?;
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("ardoise.db").display()))
+    }
+
+    /// The configured key, or the one kept in the data directory (created on first start).
+    pub fn secret_key(&self) -> Result<[u8; 32], Error> {
+        let encoded = match &self.secret_key {
+            Some(k) => k.trim().to_string(),
+            None => {
+                let path = self.data_dir.join("secret.key");
+                match std::fs::read_to_string(&path) {
+                    Ok(k) => k.trim().to_string(),
+                    Err(_) => {
+                        let mut key = [0u8; 32];
+                        rand::fill(&mut key);
+                        let encoded = STANDARD.encode(key);
+                        std::fs::create_dir_all(&self.data_dir)?;
+                        write_private(&path, &encoded)?;
+                        encoded
+                    }
+                }
+            }
+        };
+        let bytes = STANDARD
+            .decode(&encoded)
+            .map_err(|_| Error::Config("secret_key : base64 attendu (32 octets)".into()))?;
+        bytes
+            .try_into()
+            .map_err(|_| Error::Config("secret_key : 32 octets attendus".into()))
+    }
+}
+
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        f.write_all(content.as_bytes())
+    }
+    #[cfg(not(unix))]
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_overrides_defaults_and_unknown_keys_are_refused() {
+        let s = Settings::from_toml("listen = \"0.0.0.0:9000\"\nsession_idle_secs = 60").unwrap();
+        assert_eq!(s.listen, "0.0.0.0:9000");
+        assert_eq!(s.session_idle_secs, 60);
+        assert_eq!(s.db_max_connections, 16);
+        let err = Settings::from_toml("lisen = \"x\"").unwrap_err();
+        assert!(err.contains("lisen"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let s = Settings {
+            database_url: Some("postgres://ardoise:hunter2@db/ardoise".into()),
+            secret_key: Some("c2VjcmV0".into()),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("c2VjcmV0"),
+            "{shown}"
+        );
+        assert!(shown.contains("postgres://ardoise:***@db/ardoise"));
+    }
+
+    #[test]
+    fn a_generated_key_is_kept_and_reused() {
+        let dir = std::env::temp_dir().join(format!("ardoise-key-{}", uuid::Uuid::now_v7()));
+        let s = Settings {
+            data_dir: dir.clone(),
+            ..Settings::default()
+        };
+        let first = s.secret_key().unwrap();
+        assert_eq!(first, s.secret_key().unwrap());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,59 @@
+//! The demo region and the `gen` command: generate a region, then give the demo accounts their password.
+
+use directory::generator::{self, Params, Report};
+
+use crate::{App, Error};
+
+pub const DEMO_PASSWORD: &str = "ardoise-demo";
+
+/// The fixed demo accounts and what each one shows.
+pub const DEMO_ACCOUNTS: [(&str, &str); 6] = [
+    ("demo.eleve", "élève de 3e"),
+    (
+        "demo.parent",
+        "parent de demo.eleve et de son frère ou sa sœur au lycée",
+    ),
+    (
+        "demo.prof",
+        "enseignant de la classe de demo.eleve, parent d'un lycéen",
+    ),
+    ("demo.cpe", "CPE (vie scolaire)"),
+    ("demo.direction", "principal du collège"),
+    ("demo.admin", "administrateur de la région"),
+];
+
+/// The demo region: three schools (two collèges and a lycée) of one area.
+pub fn demo_params() -> Params {
+    Params {
+        seed: 2026,
+        schools: 3,
+        students: 1_200,
+        demo_accounts: true,
+    }
+}
+
+/// Generates the region of `params`, then sets passwords: the demo accounts', and everyone's if asked.
+pub async fn generate(app: &App, params: &Params, password_for_all: Option<&str>) -> Result<Report, Error> {
+    let report = generator::generate(&app.db, params).await?;
+    if params.demo_accounts {
+        let directory = directory::Directory::new(app.db.clone());
+        for (login, _) in DEMO_ACCOUNTS {
+            if let Some(person) = directory.person_by_login(login).await? {
+                app.identity.set_password(person.user_id(), DEMO_PASSWORD).await?;
+            }
+        }
+    }
+    if let Some(password) = password_for_all {
+        app.identity.set_password_for_all(password).await?;
+    }
+    Ok(report)
+}
+
+/// Generates the demo region unless the database already holds one; true when it generated.
+pub async fn ensure_demo(app: &App) -> Result<bool, Error> {
+    if generator::region_exists(&app.db).await? {
+        return Ok(false);
+    }
+    generate(app, &demo_params(), None).await?;
+    Ok(true)
+}

@@ -1,0 +1,162 @@
+//! `ardoise`: serve the ENT, run the demo, generate a synthetic region, migrate the database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use server::{App, Error, Settings};
+
+#[derive(Parser)]
+#[command(
+    name = "ardoise",
+    version,
+    about = "Ardoise, l'espace numérique de travail des collèges et lycées"
+)]
+struct Cli {
+    /// Configuration file (default: ./ardoise.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Ardoise.
+    Serve {
+        #[arg(long)]
+        listen: Option<String>,
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Generate a small demo region on first run (SQLite in the data dir by default), then serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Generate a synthetic region into an empty database (deterministic for a given seed).
+    Gen {
+        #[arg(long, default_value_t = 3)]
+        schools: u32,
+        #[arg(long, default_value_t = 1500)]
+        students: u32,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Also create the fixed demo accounts (demo.eleve, demo.parent…).
+        #[arg(long)]
+        demo_accounts: bool,
+        /// Give every generated account this password, hashed once (load tests only).
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Apply the database migrations and exit.
+    Migrate {
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ARDOISE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ardoise : {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    init_logs(&settings.log_format);
+    let clock: Arc<dyn kernel::Clock> = Arc::new(kernel::SystemClock);
+    match cli.command {
+        Command::Serve { listen, data } => {
+            if let Some(l) = listen {
+                settings.listen = l;
+            }
+            if let Some(d) = data {
+                settings.data_dir = d;
+            }
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let app = App::build(&settings, clock).await?;
+            let listener = tokio::net::TcpListener::bind(&settings.listen).await?;
+            tracing::info!(address = %settings.listen, "Ardoise is serving");
+            app.serve(listener, server::shutdown_signal()).await
+        }
+        Command::Demo { listen, data } => {
+            settings.listen = listen;
+            settings.data_dir = data;
+            settings.demo_hint = true;
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let app = App::build(&settings, clock).await?;
+            if server::demo::ensure_demo(&app).await? {
+                println!(
+                    "Région de démonstration générée dans {}",
+                    settings.data_dir.display()
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(&settings.listen).await?;
+            let url = format!("http://{}/", listener.local_addr()?);
+            println!(
+                "\nArdoise (démo) : {url}\nComptes, mot de passe « {} » :",
+                server::demo::DEMO_PASSWORD
+            );
+            for (login, what) in server::demo::DEMO_ACCOUNTS {
+                println!("  {login:<16} {what}");
+            }
+            println!("Arrêt : Ctrl-C\n");
+            app.serve(listener, server::shutdown_signal()).await
+        }
+        Command::Gen {
+            schools,
+            students,
+            seed,
+            demo_accounts,
+            password,
+            data,
+        } => {
+            if let Some(d) = data {
+                settings.data_dir = d;
+            }
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let app = App::build(&settings, clock).await?;
+            let params = directory::generator::Params {
+                seed,
+                schools,
+                students,
+                demo_accounts,
+            };
+            let report = server::demo::generate(&app, &params, password.as_deref()).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Migrate { data } => {
+            if let Some(d) = data {
+                settings.data_dir = d;
+            }
+            std::fs::create_dir_all(&settings.data_dir)?;
+            App::build(&settings, clock).await?;
+            println!("Base de données à jour.");
+            Ok(())
+        }
+    }
+}

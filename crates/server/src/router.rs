@@ -1,0 +1,56 @@
+//! Mounts every crate's routes behind the shared layers (request id, tracing, security headers,
+//! error pages, session).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use db::Db;
+use directory::Directory;
+use identity::Identity;
+use portal::Portal;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use web::AppError;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(db: Db, identity: Identity) -> Router {
+    let portal = Portal::new(directory::tiles());
+    Router::new()
+        .merge(portal::routes().with_state(portal))
+        .merge(directory::routes().with_state(Directory::new(db.clone())))
+        .merge(identity::routes().with_state(identity.clone()))
+        .merge(web::assets::routes())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz).with_state(db))
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(identity, identity::session_layer))
+        .layer(middleware::from_fn(web::render_error_pages))
+        .layer(middleware::from_fn(web::security::headers))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req
+                .headers()
+                .get(&REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Ready when the database answers.
+async fn readyz(State(db): State<Db>) -> impl IntoResponse {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}

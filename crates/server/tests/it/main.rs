@@ -1,0 +1,8 @@
+//! Ardoise through HTTP, as people use it: one test binary, run on SQLite and again on PostgreSQL
+//! (ARDOISE_TEST_PG_URL) by the CI.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers of tests fail loudly on purpose
+
+mod auth;
+mod generator;
+mod ops;
+mod tenancy;

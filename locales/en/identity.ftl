@@ -1,0 +1,15 @@
+login-title = Sign in
+login-username = Username
+login-password = Password
+login-submit = Sign in
+login-missing = Enter your username and your password.
+login-bad-credentials = Wrong username or password. Check what you typed (capitals, accents) and try again.
+login-locked = Too many failed attempts on this account: it is locked for { $minutes } min. Try again then, or ask the school to reset your password.
+login-throttled = Too many failed attempts from your connection. Try again in { $minutes } min.
+login-no-context = Your account is not attached to any school. Contact the school office.
+login-busy = The sign-in service is very busy. Try again in a few seconds.
+login-expired = Your session has expired. Sign in again to continue.
+login-signed-out = You are signed out. See you soon!
+login-demo-title = Demo accounts
+login-demo-text = Shared password: ardoise-demo
+context-invalid = The requested profile does not exist.

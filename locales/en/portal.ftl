@@ -1,0 +1,9 @@
+portal-title = Home
+portal-hello = Hello { $name }
+portal-services = My services
+tile-account = My account
+tile-account-desc = Identity and profiles
+account-identity = Identity
+account-name = Name
+account-profiles = My profiles
+account-current = current profile

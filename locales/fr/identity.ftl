@@ -1,0 +1,15 @@
+login-title = Connexion
+login-username = Identifiant
+login-password = Mot de passe
+login-submit = Se connecter
+login-missing = Saisissez votre identifiant et votre mot de passe.
+login-bad-credentials = Identifiant ou mot de passe incorrect. Vérifiez la saisie (majuscules, accents) puis réessayez.
+login-locked = Trop d'essais infructueux sur ce compte : il est bloqué pendant { $minutes } min. Réessayez ensuite, ou demandez à l'établissement de réinitialiser votre mot de passe.
+login-throttled = Trop d'essais infructueux depuis votre connexion. Réessayez dans { $minutes } min.
+login-no-context = Votre compte n'est rattaché à aucun établissement. Contactez le secrétariat de l'établissement.
+login-busy = Le service de connexion est très sollicité. Réessayez dans quelques secondes.
+login-expired = Votre session a expiré. Reconnectez-vous pour continuer.
+login-signed-out = Vous êtes déconnecté. À bientôt !
+login-demo-title = Comptes de démonstration
+login-demo-text = Mot de passe commun : ardoise-demo
+context-invalid = Le profil demandé n'existe pas.

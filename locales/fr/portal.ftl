@@ -1,0 +1,9 @@
+portal-title = Accueil
+portal-hello = Bonjour { $name }
+portal-services = Mes services
+tile-account = Mon compte
+tile-account-desc = Identité et profils
+account-identity = Identité
+account-name = Nom
+account-profiles = Mes profils
+account-current = profil actuel
