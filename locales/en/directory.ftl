@@ -29,3 +29,4 @@ directory-back = Back to the directory
 pagination = Pagination
 pagination-previous = Previous page
 pagination-next = Next page
+directory-network = School network: { $name }

@@ -29,3 +29,4 @@ directory-back = Retour à l'annuaire
 pagination = Pagination
 pagination-previous = Page précédente
 pagination-next = Page suivante
+directory-network = Réseau d’établissements : { $name }

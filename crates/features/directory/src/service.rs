@@ -54,6 +54,7 @@ pub enum Home {
     Staff {
         school: Option<School>,
         classes: Vec<ClassSummary>,
+        networks: Vec<(String, Vec<String>)>,
     },
     Region {
         schools: Vec<SchoolSummary>,
@@ -118,6 +119,7 @@ impl Directory {
                 Home::Staff {
                     school: store::school(&self.db, school).await?,
                     classes: store::classes_of_school(&self.db, school).await?,
+                    networks: store::networks_of_school(&self.db, school).await?,
                 }
             }
             Profile::AuthorityStaff | Profile::Guest => Home::Nothing,

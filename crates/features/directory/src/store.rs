@@ -563,3 +563,53 @@ pub async fn count_schools(db: &Db) -> Result<i64> {
         .to_owned();
     Ok(db.fetch_one::<(i64,)>(&q).await?.0)
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum Networks {
+    Table,
+    Id,
+    Name,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum NetworkSchools {
+    Table,
+    SchoolId,
+    NetworkId,
+}
+
+/// The networks a school belongs to, each with the names of its member schools.
+pub async fn networks_of_school(db: &Db, school: SchoolId) -> Result<Vec<(String, Vec<String>)>> {
+    let (mine, others) = (Alias::new("mine"), Alias::new("others"));
+    let q = Query::select()
+        .column((Networks::Table, Networks::Name))
+        .column((Schools::Table, Schools::Name))
+        .from_as(NetworkSchools::Table, mine.clone())
+        .inner_join(
+            Networks::Table,
+            Expr::col((Networks::Table, Networks::Id)).equals((mine.clone(), NetworkSchools::NetworkId)),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            NetworkSchools::Table,
+            others.clone(),
+            Expr::col((others.clone(), NetworkSchools::NetworkId)).equals((Networks::Table, Networks::Id)),
+        )
+        .inner_join(
+            Schools::Table,
+            Expr::col((Schools::Table, Schools::Id)).equals((others, NetworkSchools::SchoolId)),
+        )
+        .and_where(Expr::col((mine, NetworkSchools::SchoolId)).eq(school.0))
+        .order_by((Networks::Table, Networks::Name), Order::Asc)
+        .order_by((Schools::Table, Schools::Name), Order::Asc)
+        .to_owned();
+    let rows: Vec<(String, String)> = db.fetch_all(&q).await?;
+    let mut out: Vec<(String, Vec<String>)> = vec![];
+    for (network, school) in rows {
+        match out.last_mut() {
+            Some((n, schools)) if *n == network => schools.push(school),
+            _ => out.push((network, vec![school])),
+        }
+    }
+    Ok(out)
+}

@@ -161,6 +161,10 @@ async fn teachers_see_the_classes_they_teach_and_staff_see_their_whole_school() 
 
     let cpe = t.signed_in("demo.cpe").await;
     let (_, html) = cpe.get_html("/annuaire").await;
+    assert!(
+        html.contains("Réseau d’établissements : Bassin 1"),
+        "the school's network is shown"
+    );
     for c in classes_of_school(&t, school, true).await {
         assert!(
             html.contains(&c.to_string()),

@@ -8,7 +8,6 @@
 //! in charge. Memory stays bounded by one area.
 
 mod area;
-#[allow(clippy::all)]
 pub mod data;
 mod login;
 mod rows;
