@@ -35,7 +35,11 @@ macro_rules! migration {
     };
 }
 
-pub const MIGRATIONS: &[Migration] = &[migration!(1, "directory"), migration!(2, "identity")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "directory"),
+    migration!(2, "identity"),
+    migration!(3, "activation"),
+];
 
 const CREATE_LEDGER: &str =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)";

@@ -1,15 +1,21 @@
 //! Signing in: password credentials checked with argon2id on a bounded pool, server-side sessions,
 //! throttling of failed attempts, the session layer that tells handlers who is signed in, and the
-//! sign-in, sign-out and context-switch pages.
+//! sign-in, sign-out and context-switch pages; account activation with codes and the audit journal.
 
+pub mod activation;
+mod activation_pages;
+pub mod audit;
 mod layer;
+mod onboarding;
 mod pages;
 pub mod password;
 mod service;
 mod store;
 pub mod throttle;
 
+pub use activation_pages::tiles;
 pub use layer::session_layer;
+pub use onboarding::{ActivationError, ActivationForm, LetterBatch};
 pub use pages::routes;
 pub use password::PasswordPool;
 pub use service::{Identity, IdentityConfig, SessionPolicy, SignInError};

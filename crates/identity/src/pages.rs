@@ -22,6 +22,7 @@ pub fn routes() -> Router<Identity> {
         .route("/logout", post(logout))
         .route("/contexte", post(switch_context))
         .route("/langue/{code}", get(choose_language))
+        .merge(crate::activation_pages::routes())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -44,7 +45,7 @@ struct LoginTemplate<'a> {
 }
 
 /// Only local paths are accepted as a place to return to after sign-in (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
@@ -58,7 +59,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-struct LoginPage<'a> {
+pub(crate) struct LoginPage<'a> {
     identity: &'a Identity,
     lang: Lang,
     headers: &'a HeaderMap,
@@ -74,48 +75,63 @@ impl LoginPage<'_> {
         error: Option<String>,
         notice: Option<String>,
     ) -> Response {
-        let existing = web::cookie::get(self.headers, PRE_SESSION_COOKIE)
-            .filter(|v| v.len() >= 32)
-            .map(str::to_string);
-        let binding = existing.clone().unwrap_or_else(random_token);
-        let token = self.identity.csrf().token(&binding);
-        let tpl = LoginTemplate {
-            t: Tr(self.lang),
-            csrf_token: &token,
-            username,
-            next,
-            error,
-            notice,
-            demo_hint: self.identity.config.demo_hint,
-        };
-        let body = match tpl.render() {
-            Ok(b) => b,
-            Err(e) => return AppError::internal(e).into_response(),
-        };
-        let title = Tr(self.lang).get("login-title");
-        let page = match web::page(
-            &web::Chrome {
-                lang: self.lang,
-                user: None,
+        let identity = self.identity;
+        anonymous_page(
+            identity,
+            self.lang,
+            self.headers,
+            status,
+            "login-title",
+            |token| {
+                LoginTemplate {
+                    t: Tr(self.lang),
+                    csrf_token: token,
+                    username,
+                    next,
+                    error,
+                    notice,
+                    demo_hint: identity.config.demo_hint,
+                }
+                .render()
             },
-            &title,
-            &body,
-        ) {
-            Ok(p) => p,
-            Err(e) => return e.into_response(),
-        };
-        let mut response = (status, page).into_response();
-        if existing.is_none() {
-            let cookie = web::cookie::set(
-                PRE_SESSION_COOKIE,
-                &binding,
-                None,
-                self.identity.config.secure_cookies,
-            );
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-        }
-        response
+        )
     }
+}
+
+/// Renders a page shown before sign-in whose form carries a CSRF token bound to the pre-session
+/// cookie, setting that cookie when the visitor has none yet.
+pub(crate) fn anonymous_page(
+    identity: &Identity,
+    lang: Lang,
+    headers: &HeaderMap,
+    status: StatusCode,
+    title_key: &str,
+    body: impl FnOnce(&str) -> askama::Result<String>,
+) -> Response {
+    let existing = web::cookie::get(headers, PRE_SESSION_COOKIE)
+        .filter(|v| v.len() >= 32)
+        .map(str::to_string);
+    let binding = existing.clone().unwrap_or_else(random_token);
+    let body = match body(&identity.csrf().token(&binding)) {
+        Ok(b) => b,
+        Err(e) => return AppError::internal(e).into_response(),
+    };
+    let page = match web::page(&web::Chrome { lang, user: None }, &Tr(lang).get(title_key), &body) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let mut response = (status, page).into_response();
+    if existing.is_none() {
+        let cookie = web::cookie::set(PRE_SESSION_COOKIE, &binding, None, identity.config.secure_cookies);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Whether an anonymous form's token matches the visitor's pre-session cookie.
+pub(crate) fn pre_session_ok(identity: &Identity, headers: &HeaderMap, token: &str) -> bool {
+    let binding = web::cookie::get(headers, PRE_SESSION_COOKIE).unwrap_or("");
+    identity.csrf().verify(binding, token)
 }
 
 async fn login_form(
@@ -155,7 +171,7 @@ struct LoginForm {
     next: Option<String>,
 }
 
-fn client_ip(identity: &Identity, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+pub(crate) fn client_ip(identity: &Identity, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
     if identity.config.trust_proxy
         && let Some(hop) = headers
             .get("x-forwarded-for")
@@ -184,8 +200,7 @@ async fn login(
     };
     let next = safe_next(form.next.as_deref());
     let t = Tr(lang);
-    let binding = web::cookie::get(&headers, PRE_SESSION_COOKIE).unwrap_or("");
-    if !identity.csrf().verify(binding, &form.csrf_token) {
+    if !pre_session_ok(&identity, &headers, &form.csrf_token) {
         return page.render(
             StatusCode::FORBIDDEN,
             &form.username,
@@ -255,7 +270,7 @@ async fn login(
     }
 }
 
-fn minutes(secs: i64) -> i64 {
+pub(crate) fn minutes(secs: i64) -> i64 {
     ((secs + 59) / 60).max(1)
 }
 
@@ -268,10 +283,13 @@ struct CsrfOnly {
 async fn logout(
     State(identity): State<Identity>,
     user: CurrentUser,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     user.check_csrf(&form.csrf_token)?;
-    identity.sign_out(&user).await?;
+    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
+    identity.sign_out(&user, &ip).await?;
     let mut response = Redirect::to("/login?bye=1").into_response();
     let clear = web::cookie::clear(SESSION_COOKIE, identity.config.secure_cookies);
     response.headers_mut().append(header::SET_COOKIE, clear);

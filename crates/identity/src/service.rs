@@ -8,9 +8,10 @@ use db::Db;
 use directory::Directory;
 use kernel::{Clock, Context, Timestamp, UserId};
 use sha2::{Digest, Sha256};
-use web::csrf::CsrfKey;
+use web::csrf::ServerKey;
 use web::{ContextChoice, CurrentUser};
 
+use crate::audit;
 use crate::password::{PasswordError, PasswordPool};
 use crate::store;
 use crate::throttle::FailureLimiter;
@@ -48,6 +49,10 @@ pub struct IdentityConfig {
     pub trust_proxy: bool,
     /// Show the demo accounts on the sign-in page (`ardoise demo` only).
     pub demo_hint: bool,
+    /// The address people type to reach Ardoise, printed on activation letters.
+    pub public_url: String,
+    /// How long an activation code stays valid.
+    pub activation_days: i64,
 }
 
 impl Default for IdentityConfig {
@@ -61,6 +66,8 @@ impl Default for IdentityConfig {
             secure_cookies: false,
             trust_proxy: false,
             demo_hint: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            activation_days: 60,
         }
     }
 }
@@ -96,7 +103,7 @@ pub struct Identity {
     directory: Directory,
     passwords: PasswordPool,
     clock: Arc<dyn Clock>,
-    csrf: CsrfKey,
+    csrf: ServerKey,
     ip_failures: Arc<FailureLimiter>,
     pub(crate) config: IdentityConfig,
 }
@@ -118,7 +125,7 @@ impl Identity {
         db: Db,
         passwords: PasswordPool,
         clock: Arc<dyn Clock>,
-        csrf: CsrfKey,
+        csrf: ServerKey,
         config: IdentityConfig,
     ) -> Identity {
         Identity {
@@ -132,7 +139,7 @@ impl Identity {
         }
     }
 
-    pub fn csrf(&self) -> &CsrfKey {
+    pub fn csrf(&self) -> &ServerKey {
         &self.csrf
     }
 
@@ -192,12 +199,35 @@ impl Identity {
         })?;
         let (Some(person), Some(credential), true) = (person, credential, ok) else {
             self.ip_failures.record_failure(ip, now);
-            return Err(self.count_failure(login, now).await);
+            let outcome = self.count_failure(login, now).await;
+            self.audit_failure(login, ip, &outcome).await;
+            return Err(outcome);
         };
         if credential.failed_attempts > 0 {
             store::reset_failures(&self.db, person.user_id()).await?;
         }
-        let contexts = self.directory.contexts_of(person.user_id()).await?;
+        let (token, school) = self.open_session(person.user_id(), ip, user_agent).await?;
+        self.audit(
+            audit::Kind::SignIn,
+            school,
+            Some(person.user_id()),
+            ip,
+            String::new(),
+        )
+        .await;
+        tracing::info!(user = %person.id, "signed in");
+        Ok(token)
+    }
+
+    /// Opens a session in the person's first context; returns the cookie token and that context's school.
+    pub(crate) async fn open_session(
+        &self,
+        user: UserId,
+        ip: &str,
+        user_agent: &str,
+    ) -> Result<(String, Option<kernel::SchoolId>), SignInError> {
+        let now = self.now();
+        let contexts = self.directory.contexts_of(user).await?;
         let Some((context, _)) = contexts.first() else {
             return Err(SignInError::NoContext);
         };
@@ -206,7 +236,7 @@ impl Identity {
             &self.db,
             store::NewSession {
                 token_hash: &token_hash(&token),
-                user: person.user_id(),
+                user,
                 context: *context,
                 now,
                 expires_at: now.plus_secs(self.config.sessions.absolute_secs),
@@ -215,8 +245,76 @@ impl Identity {
             },
         )
         .await?;
-        tracing::info!(user = %person.id, "signed in");
-        Ok(token)
+        Ok((token, context.school()))
+    }
+
+    /// Records an audit event; a failure to record is logged, never shown to the person.
+    pub(crate) async fn audit(
+        &self,
+        kind: audit::Kind,
+        school: Option<kernel::SchoolId>,
+        subject: Option<UserId>,
+        ip: &str,
+        detail: String,
+    ) {
+        let event = audit::Event {
+            kind,
+            school,
+            actor: subject,
+            subject,
+            ip,
+            detail,
+        };
+        if let Err(e) = audit::record(&self.db, self.now(), event).await {
+            tracing::error!(error = %e, kind = kind.code(), "audit event not recorded");
+        }
+    }
+
+    pub(crate) async fn first_school(&self, user: UserId) -> Option<kernel::SchoolId> {
+        self.directory
+            .contexts_of(user)
+            .await
+            .ok()?
+            .first()
+            .and_then(|(c, _)| c.school())
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub(crate) fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    pub(crate) fn passwords(&self) -> &PasswordPool {
+        &self.passwords
+    }
+
+    pub(crate) fn ip_failures(&self) -> &FailureLimiter {
+        &self.ip_failures
+    }
+
+    async fn audit_failure(&self, login: &str, ip: &str, outcome: &SignInError) {
+        let person = self.directory.person_by_login(login).await.ok().flatten();
+        let (school, subject) = match &person {
+            Some(p) => (self.first_school(p.user_id()).await, Some(p.user_id())),
+            None => (None, None),
+        };
+        let kind = if matches!(outcome, SignInError::AccountLocked(_)) {
+            audit::Kind::Lockout
+        } else {
+            audit::Kind::SignInFailed
+        };
+        let detail = if person.is_none() {
+            format!(
+                "identifiant inconnu : {}",
+                login.chars().take(60).collect::<String>()
+            )
+        } else {
+            String::new()
+        };
+        self.audit(kind, school, subject, ip, detail).await;
     }
 
     /// Records a failed attempt on an existing account, locking it past the threshold.
@@ -290,8 +388,17 @@ impl Identity {
         })))
     }
 
-    pub async fn sign_out(&self, user: &CurrentUser) -> Result<(), db::Error> {
-        store::delete_session(&self.db, &user.session_key).await
+    pub async fn sign_out(&self, user: &CurrentUser, ip: &str) -> Result<(), db::Error> {
+        store::delete_session(&self.db, &user.session_key).await?;
+        self.audit(
+            audit::Kind::SignOut,
+            user.context.context.school(),
+            Some(user.user_id),
+            ip,
+            String::new(),
+        )
+        .await;
+        Ok(())
     }
 
     /// Switches the session to another of the person's contexts; false if it is not one of theirs.

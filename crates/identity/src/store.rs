@@ -13,6 +13,9 @@ enum Credentials {
     FailedAttempts,
     LockedUntil,
     UpdatedAt,
+    RecoveryEmail,
+    RecoveryPhone,
+    CharterAcceptedAt,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -266,4 +269,151 @@ pub async fn set_password_for_all(db: &Db, hash: &str, now: Timestamp) -> Result
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))?
         .to_owned();
     db.execute(&q).await
+}
+
+#[derive(Iden, Clone, Copy)]
+enum ActivationCodes {
+    Table,
+    UserId,
+    CodeHash,
+    CreatedAt,
+    ExpiresAt,
+    CreatedBy,
+}
+
+#[derive(Iden, Clone, Copy)]
+enum Users {
+    Table,
+    Id,
+    LoginAlias,
+}
+
+/// Replaces any pending code of `user` with a new one (only the keyed hash is stored).
+pub async fn set_activation_code(
+    tx: &mut db::Tx,
+    user: UserId,
+    code_hash: &str,
+    now: Timestamp,
+    expires_at: Timestamp,
+    by: UserId,
+) -> Result<()> {
+    let q = Query::insert()
+        .into_table(ActivationCodes::Table)
+        .columns([
+            ActivationCodes::UserId,
+            ActivationCodes::CodeHash,
+            ActivationCodes::CreatedAt,
+            ActivationCodes::ExpiresAt,
+            ActivationCodes::CreatedBy,
+        ])
+        .values_panic([
+            user.0.into(),
+            code_hash.into(),
+            now.millis().into(),
+            expires_at.millis().into(),
+            by.0.into(),
+        ])
+        .on_conflict(
+            OnConflict::column(ActivationCodes::UserId)
+                .update_columns([
+                    ActivationCodes::CodeHash,
+                    ActivationCodes::CreatedAt,
+                    ActivationCodes::ExpiresAt,
+                    ActivationCodes::CreatedBy,
+                ])
+                .to_owned(),
+        )
+        .to_owned();
+    tx.execute(&q).await.map(drop)
+}
+
+/// The pending code of `user`: (keyed hash, expiry in ms).
+pub async fn activation_code(db: &Db, user: UserId) -> Result<Option<(String, i64)>> {
+    let q = Query::select()
+        .columns([ActivationCodes::CodeHash, ActivationCodes::ExpiresAt])
+        .from(ActivationCodes::Table)
+        .and_where(Expr::col(ActivationCodes::UserId).eq(user.0))
+        .to_owned();
+    db.fetch_optional(&q).await
+}
+
+/// Which of `users` already have a password (they need no letter).
+pub async fn with_password(db: &Db, users: &[Uuid]) -> Result<Vec<Uuid>> {
+    if users.is_empty() {
+        return Ok(vec![]);
+    }
+    let q = Query::select()
+        .column(Credentials::UserId)
+        .from(Credentials::Table)
+        .and_where(Expr::col(Credentials::UserId).is_in(users.iter().copied()))
+        .and_where(Expr::col(Credentials::PasswordHash).is_not_null())
+        .to_owned();
+    Ok(db
+        .fetch_all::<(Uuid,)>(&q)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
+}
+
+pub struct Activation<'a> {
+    pub user: UserId,
+    pub password_hash: &'a str,
+    pub alias: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub now: Timestamp,
+}
+
+/// Sets the password, alias, recovery contacts and charter acceptance, and consumes the code: all or nothing.
+pub async fn activate(db: &Db, a: Activation<'_>) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let q = Query::insert()
+        .into_table(Credentials::Table)
+        .columns([
+            Credentials::UserId,
+            Credentials::PasswordHash,
+            Credentials::FailedAttempts,
+            Credentials::UpdatedAt,
+            Credentials::RecoveryEmail,
+            Credentials::RecoveryPhone,
+            Credentials::CharterAcceptedAt,
+        ])
+        .values_panic([
+            a.user.0.into(),
+            a.password_hash.into(),
+            0i32.into(),
+            a.now.millis().into(),
+            a.email.map(str::to_string).into(),
+            a.phone.map(str::to_string).into(),
+            a.now.millis().into(),
+        ])
+        .on_conflict(
+            OnConflict::column(Credentials::UserId)
+                .update_columns([
+                    Credentials::PasswordHash,
+                    Credentials::FailedAttempts,
+                    Credentials::UpdatedAt,
+                    Credentials::RecoveryEmail,
+                    Credentials::RecoveryPhone,
+                    Credentials::CharterAcceptedAt,
+                ])
+                .to_owned(),
+        )
+        .to_owned();
+    tx.execute(&q).await?;
+    if let Some(alias) = a.alias {
+        let q = Query::update()
+            .table(Users::Table)
+            .value(Users::LoginAlias, alias)
+            .and_where(Expr::col(Users::Id).eq(a.user.0))
+            .to_owned();
+        tx.execute(&q).await?;
+    }
+    let q = Query::delete()
+        .from_table(ActivationCodes::Table)
+        .and_where(Expr::col(ActivationCodes::UserId).eq(a.user.0))
+        .to_owned();
+    tx.execute(&q).await?;
+    tx.commit().await
 }

@@ -78,3 +78,48 @@ mod tests {
         assert_eq!(Timestamp(5_000).secs_until(Timestamp(1_000)), 0);
     }
 }
+
+impl Timestamp {
+    /// The UTC calendar date (year, month, day) of this instant.
+    pub fn date(self) -> (i64, u32, u32) {
+        // Days to civil date (H. Hinnant's algorithm), valid for the proleptic Gregorian calendar.
+        let days = self.0.div_euclid(86_400_000);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
+    /// "dd/mm/yyyy", the way French letters write dates.
+    pub fn date_fr(self) -> String {
+        let (y, m, d) = self.date();
+        format!("{d:02}/{m:02}/{y}")
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn calendar_dates() {
+        assert_eq!(Timestamp(0).date(), (1970, 1, 1));
+        assert_eq!(Timestamp(1_788_220_800_000).date_fr(), "01/09/2026");
+        assert_eq!(Timestamp(951_782_400_000).date(), (2000, 2, 29));
+        assert_eq!(Timestamp(-86_400_000).date(), (1969, 12, 31));
+    }
+}
+
+impl Timestamp {
+    /// "dd/mm/yyyy hh:mm" in UTC (the journal shows UTC and says so).
+    pub fn date_time_fr(self) -> String {
+        let secs = self.0.div_euclid(1000).rem_euclid(86_400);
+        format!("{} {:02}:{:02}", self.date_fr(), secs / 3600, secs % 3600 / 60)
+    }
+}

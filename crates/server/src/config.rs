@@ -28,6 +28,10 @@ pub struct Settings {
     pub log_format: String,
     pub session_idle_secs: i64,
     pub session_absolute_secs: i64,
+    /// The address people type to reach Ardoise (printed on activation letters); default http://<listen>.
+    pub public_url: Option<String>,
+    /// Days an activation code stays valid.
+    pub activation_days: i64,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -71,6 +75,8 @@ impl Default for Settings {
             log_format: "text".into(),
             session_idle_secs: 2 * 3600,
             session_absolute_secs: 12 * 3600,
+            public_url: None,
+            activation_days: 60,
             demo_hint: false,
         }
     }
@@ -126,7 +132,19 @@ impl Settings {
         env_parse("ARDOISE_LOG_FORMAT", &mut self.log_format)?;
         env_parse("ARDOISE_SESSION_IDLE_SECS", &mut self.session_idle_secs)?;
         env_parse("ARDOISE_SESSION_ABSOLUTE_SECS", &mut self.session_absolute_secs)?;
+        env_parse("ARDOISE_ACTIVATION_DAYS", &mut self.activation_days)?;
+        if let Ok(url) = std::env::var("ARDOISE_PUBLIC_URL")
+            && !url.trim().is_empty()
+        {
+            self.public_url = Some(url);
+        }
         Ok(())
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     pub fn database_url(&self) -> String {

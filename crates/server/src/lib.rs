@@ -47,7 +47,7 @@ impl App {
             db.clone(),
             PasswordPool::per_core(),
             clock,
-            web::csrf::CsrfKey::new(settings.secret_key()?),
+            web::csrf::ServerKey::new(settings.secret_key()?),
             IdentityConfig {
                 sessions: SessionPolicy {
                     idle_secs: settings.session_idle_secs,
@@ -56,6 +56,8 @@ impl App {
                 secure_cookies: settings.secure_cookies,
                 trust_proxy: settings.trust_proxy,
                 demo_hint: settings.demo_hint,
+                public_url: settings.public_url(),
+                activation_days: settings.activation_days,
                 ..IdentityConfig::default()
             },
         );

@@ -19,7 +19,9 @@ use web::AppError;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(db: Db, identity: Identity) -> Router {
-    let portal = Portal::new(directory::tiles());
+    let mut tiles = directory::tiles();
+    tiles.extend(identity::tiles());
+    let portal = Portal::new(tiles);
     Router::new()
         .merge(portal::routes().with_state(portal))
         .merge(directory::routes().with_state(Directory::new(db.clone())))

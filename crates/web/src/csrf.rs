@@ -1,4 +1,4 @@
-//! CSRF tokens: an HMAC of the session (or, before sign-in, of a random cookie) under the server key.
+//! The server key and what it signs. CSRF tokens: an HMAC of the session (or, before sign-in, of a random cookie) under the server key.
 //!
 //! The token cannot be computed without the HttpOnly cookie, which another site can neither read nor set,
 //! so a forged cross-site form always fails.
@@ -15,17 +15,33 @@ pub const PRE_SESSION_COOKIE: &str = "ardoise_pre";
 pub const FIELD: &str = "csrf_token";
 
 #[derive(Clone)]
-pub struct CsrfKey([u8; 32]);
+pub struct ServerKey([u8; 32]);
 
-impl std::fmt::Debug for CsrfKey {
+impl std::fmt::Debug for ServerKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CsrfKey(<redacted>)")
+        f.write_str("ServerKey(<redacted>)")
     }
 }
 
-impl CsrfKey {
-    pub fn new(secret: [u8; 32]) -> CsrfKey {
-        CsrfKey(secret)
+impl ServerKey {
+    pub fn new(secret: [u8; 32]) -> ServerKey {
+        ServerKey(secret)
+    }
+
+    /// A keyed hash of `data` for `purpose` (activation codes, recovery links): fast to check, useless
+    /// to whoever reads the database without the server key.
+    pub fn keyed_hash(&self, purpose: &str, data: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            return String::new();
+        };
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
+        mac.update(data.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The token for forms bound to `binding` (a session token hash or the pre-session cookie).
@@ -62,11 +78,11 @@ mod tests {
 
     #[test]
     fn tokens_are_bound_to_their_key_and_binding() {
-        let key = CsrfKey::new([7; 32]);
+        let key = ServerKey::new([7; 32]);
         let token = key.token("session-a");
         assert!(key.verify("session-a", &token));
         assert!(!key.verify("session-b", &token));
-        assert!(!CsrfKey::new([8; 32]).verify("session-a", &token));
+        assert!(!ServerKey::new([8; 32]).verify("session-a", &token));
         assert!(!key.verify("session-a", ""));
         assert!(!key.verify("", &key.token("")));
     }

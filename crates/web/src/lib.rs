@@ -8,6 +8,7 @@ mod current_user;
 mod error;
 pub mod i18n;
 mod layout;
+pub mod pdf;
 pub mod security;
 
 pub use current_user::{ContextChoice, CurrentUser, SessionExpired};

@@ -33,6 +33,7 @@ pub enum Users {
     Table,
     Id,
     Login,
+    LoginAlias,
     FirstName,
     LastName,
 }
@@ -137,14 +138,71 @@ pub async fn person(db: &Db, id: UserId) -> Result<Option<Person>> {
     db.fetch_optional(&q).await
 }
 
-/// Logins are stored lower-case; the lookup is case-insensitive by normalising the input.
+/// A person by login or by the alias they chose. Both are stored lower-case; the lookup normalises the input.
 pub async fn person_by_login(db: &Db, login: &str) -> Result<Option<Person>> {
+    let login = login.trim().to_lowercase();
     let q = Query::select()
         .columns(PERSON_COLS)
         .from(Users::Table)
-        .and_where(Expr::col(Users::Login).eq(login.trim().to_lowercase()))
+        .cond_where(
+            Expr::col(Users::Login)
+                .eq(login.as_str())
+                .or(Expr::col(Users::LoginAlias).eq(login.as_str())),
+        )
         .to_owned();
     db.fetch_optional(&q).await
+}
+
+/// Whether `alias` is free (neither a login nor another person's alias).
+pub async fn alias_taken(db: &Db, alias: &str, except: UserId) -> Result<bool> {
+    let q = Query::select()
+        .expr(Expr::val(1))
+        .from(Users::Table)
+        .cond_where(
+            Expr::col(Users::Login)
+                .eq(alias)
+                .or(Expr::col(Users::LoginAlias).eq(alias)),
+        )
+        .and_where(Expr::col(Users::Id).ne(except.0))
+        .limit(1)
+        .to_owned();
+    Ok(db.fetch_optional::<(i32,)>(&q).await?.is_some())
+}
+
+/// The students of a class with their legal representatives and persons in charge, for letters.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FamilyMember {
+    pub id: Uuid,
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// For a guardian, the student they are listed for.
+    pub student_id: Uuid,
+}
+
+pub async fn guardians_of_class(db: &Db, school: SchoolId, class: ClassId) -> Result<Vec<FamilyMember>> {
+    let q = Query::select()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .expr_as(
+            Expr::col((Guardianships::Table, Guardianships::StudentId)),
+            Alias::new("student_id"),
+        )
+        .from(ClassStudents::Table)
+        .inner_join(
+            Guardianships::Table,
+            Expr::col((Guardianships::Table, Guardianships::StudentId))
+                .equals((ClassStudents::Table, ClassStudents::StudentId)),
+        )
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Guardianships::Table, Guardianships::GuardianId)),
+        )
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::SchoolId)).eq(school.0))
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::ClassId)).eq(class.0))
+        .order_by((Users::Table, Users::LastName), Order::Asc)
+        .order_by((Users::Table, Users::FirstName), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
 }
 
 pub async fn school(db: &Db, id: SchoolId) -> Result<Option<School>> {

@@ -2,6 +2,7 @@
 //! (ARDOISE_TEST_PG_URL) by the CI.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers of tests fail loudly on purpose
 
+mod activation;
 mod auth;
 mod generator;
 mod ops;
