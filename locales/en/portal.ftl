@@ -7,3 +7,4 @@ account-identity = Identity
 account-name = Name
 account-profiles = My profiles
 account-current = current profile
+account-sessions = See and close my active sessions

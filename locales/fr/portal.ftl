@@ -7,3 +7,4 @@ account-identity = Identité
 account-name = Nom
 account-profiles = Mes profils
 account-current = profil actuel
+account-sessions = Voir et fermer mes connexions actives

@@ -2,6 +2,7 @@
 //! throttling of failed attempts, the session layer that tells handlers who is signed in, and the
 //! sign-in, sign-out and context-switch pages; account activation with codes and the audit journal.
 
+mod account_pages;
 pub mod activation;
 mod activation_pages;
 pub mod audit;

@@ -23,6 +23,7 @@ pub fn routes() -> Router<Identity> {
         .route("/contexte", post(switch_context))
         .route("/langue/{code}", get(choose_language))
         .merge(crate::activation_pages::routes())
+        .merge(crate::account_pages::routes())
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -417,3 +417,43 @@ pub async fn activate(db: &Db, a: Activation<'_>) -> Result<()> {
     tx.execute(&q).await?;
     tx.commit().await
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionSummary {
+    pub token_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// A person's sessions, most recently used first.
+pub async fn sessions_of(db: &Db, user: UserId) -> Result<Vec<SessionSummary>> {
+    let q = Query::select()
+        .columns([
+            Sessions::TokenHash,
+            Sessions::CreatedAt,
+            Sessions::LastSeenAt,
+            Sessions::Ip,
+            Sessions::UserAgent,
+        ])
+        .from(Sessions::Table)
+        .and_where(Expr::col(Sessions::UserId).eq(user.0))
+        .order_by(Sessions::LastSeenAt, sea_query::Order::Desc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+/// Ends one session of `user` (never another person's), or all but `keep`.
+pub async fn end_sessions(db: &Db, user: UserId, only: Option<&str>, keep: Option<&str>) -> Result<u64> {
+    let mut q = Query::delete();
+    q.from_table(Sessions::Table)
+        .and_where(Expr::col(Sessions::UserId).eq(user.0));
+    if let Some(hash) = only {
+        q.and_where(Expr::col(Sessions::TokenHash).eq(hash));
+    }
+    if let Some(hash) = keep {
+        q.and_where(Expr::col(Sessions::TokenHash).ne(hash));
+    }
+    db.execute(&q).await
+}

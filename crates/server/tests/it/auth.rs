@@ -257,3 +257,46 @@ async fn pages_are_french_by_default_and_english_on_request() {
     assert!(res.text().await.unwrap().contains("Wrong username or password"));
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_person_sees_their_sessions_and_signs_out_the_others() {
+    let t = TestApp::spawn_demo().await;
+    let phone = t.signed_in("demo.eleve").await;
+    let laptop = t.signed_in("demo.eleve").await;
+    let (status, html) = laptop.get_html("/compte/sessions").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        html.matches(r#"name="session" value=""#).count(),
+        3,
+        "two sessions and the sign-out-others form"
+    );
+    assert_eq!(html.matches("(cet appareil)").count(), 1);
+    let ids: Vec<String> = html
+        .split(r#"name="session" value=""#)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .filter(|s| s != "autres")
+        .collect();
+    // Someone else cannot end these sessions, even knowing their ids.
+    let intruder = t.signed_in("demo.parent").await;
+    let (_, page) = intruder.get_html("/compte/sessions").await;
+    let token = csrf_token(&page).unwrap();
+    for id in &ids {
+        intruder
+            .post_form("/compte/sessions/fin", &[("csrf_token", &token), ("session", id)])
+            .await;
+    }
+    assert_eq!(phone.get("/").await.status(), 200);
+    // The laptop signs out every other device.
+    let token = csrf_token(&html).unwrap();
+    let res = laptop
+        .post_form(
+            "/compte/sessions/fin",
+            &[("csrf_token", &token), ("session", "autres")],
+        )
+        .await;
+    assert_eq!(location(&res), "/compte/sessions");
+    assert_eq!(phone.get("/").await.status(), 303, "the phone is signed out");
+    assert_eq!(laptop.get("/").await.status(), 200, "the laptop stays signed in");
+    t.stop().await;
+}
