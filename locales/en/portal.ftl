@@ -8,3 +8,4 @@ account-name = Name
 account-profiles = My profiles
 account-current = current profile
 account-sessions = See and close my active sessions
+account-mfa = Two-factor authentication (phone app)

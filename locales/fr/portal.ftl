@@ -8,3 +8,4 @@ account-name = Nom
 account-profiles = Mes profils
 account-current = profil actuel
 account-sessions = Voir et fermer mes connexions actives
+account-mfa = Double authentification (application sur téléphone)

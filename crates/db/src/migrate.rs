@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "directory"),
     migration!(2, "identity"),
     migration!(3, "activation"),
+    migration!(4, "mfa"),
 ];
 
 const CREATE_LEDGER: &str =

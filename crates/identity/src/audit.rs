@@ -27,10 +27,13 @@ pub enum Kind {
     CodesIssued,
     Activated,
     ActivationFailed,
+    MfaEnrolled,
+    MfaPassed,
+    MfaFailed,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 10] = [
         Kind::SignIn,
         Kind::SignInFailed,
         Kind::Lockout,
@@ -38,6 +41,9 @@ impl Kind {
         Kind::CodesIssued,
         Kind::Activated,
         Kind::ActivationFailed,
+        Kind::MfaEnrolled,
+        Kind::MfaPassed,
+        Kind::MfaFailed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -49,6 +55,9 @@ impl Kind {
             Kind::CodesIssued => "codes-issued",
             Kind::Activated => "activated",
             Kind::ActivationFailed => "activation-failed",
+            Kind::MfaEnrolled => "mfa-enrolled",
+            Kind::MfaPassed => "mfa-passed",
+            Kind::MfaFailed => "mfa-failed",
         }
     }
 

@@ -16,6 +16,9 @@ pub async fn session_layer(State(identity): State<Identity>, mut req: Request, n
     };
     let stale = match identity.resolve(&token).await {
         Ok(Resolved::Valid(user)) => {
+            if user.second_factor_pending && !open_before_second_factor(req.uri().path()) {
+                return axum::response::Redirect::to("/login/mfa").into_response();
+            }
             req.extensions_mut().insert(*user);
             false
         }
@@ -32,4 +35,13 @@ pub async fn session_layer(State(identity): State<Identity>, mut req: Request, n
         response.headers_mut().append(header::SET_COOKIE, clear);
     }
     response
+}
+
+/// What a session that passed the password but not yet the second factor may reach.
+fn open_before_second_factor(path: &str) -> bool {
+    matches!(
+        path,
+        "/login/mfa" | "/compte/mfa" | "/logout" | "/login" | "/healthz" | "/readyz"
+    ) || path.starts_with("/static/")
+        || path.starts_with("/langue/")
 }

@@ -7,6 +7,7 @@ pub mod activation;
 mod activation_pages;
 pub mod audit;
 mod layer;
+pub mod mfa;
 mod onboarding;
 mod pages;
 pub mod password;
@@ -19,7 +20,7 @@ pub use layer::session_layer;
 pub use onboarding::{ActivationError, ActivationForm, LetterBatch};
 pub use pages::routes;
 pub use password::PasswordPool;
-pub use service::{Identity, IdentityConfig, SessionPolicy, SignInError};
+pub use service::{Identity, IdentityConfig, SessionPolicy, SignInError, SignedIn};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "ardoise_session";

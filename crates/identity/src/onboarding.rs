@@ -285,13 +285,14 @@ impl Identity {
             now: self.now(),
         };
         store::activate(self.db(), activation).await?;
-        let (token, school) = self
-            .open_session(user, ip, user_agent)
-            .await
-            .map_err(|e| match e {
-                SignInError::Db(e) => ActivationError::Db(e),
-                _ => ActivationError::Invalid,
-            })?;
+        let pending = self.mfa_need(user).await? != crate::mfa::MfaNeed::None;
+        let (token, school) =
+            self.open_session(user, ip, user_agent, pending)
+                .await
+                .map_err(|e| match e {
+                    SignInError::Db(e) => ActivationError::Db(e),
+                    _ => ActivationError::Invalid,
+                })?;
         self.audit(audit::Kind::Activated, school, Some(user), ip, String::new())
             .await;
         Ok(token)

@@ -24,6 +24,7 @@ pub fn routes() -> Router<Identity> {
         .route("/langue/{code}", get(choose_language))
         .merge(crate::activation_pages::routes())
         .merge(crate::account_pages::routes())
+        .merge(crate::mfa::routes())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -228,9 +229,19 @@ async fn login(
         .sign_in(&form.username, &form.password, &ip, user_agent)
         .await
     {
-        Ok(token) => {
-            let cookie = web::cookie::set(SESSION_COOKIE, &token, None, identity.config.secure_cookies);
-            let mut response = Redirect::to(&next).into_response();
+        Ok(signed_in) => {
+            let cookie = web::cookie::set(
+                SESSION_COOKIE,
+                &signed_in.token,
+                None,
+                identity.config.secure_cookies,
+            );
+            let target = match signed_in.second_factor {
+                crate::mfa::MfaNeed::None => next,
+                crate::mfa::MfaNeed::Code => "/login/mfa".to_string(),
+                crate::mfa::MfaNeed::Enrol => "/compte/mfa".to_string(),
+            };
+            let mut response = Redirect::to(&target).into_response();
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }

@@ -53,6 +53,8 @@ pub struct IdentityConfig {
     pub public_url: String,
     /// How long an activation code stays valid.
     pub activation_days: i64,
+    /// Profiles that must use a second factor (a person holding one of them anywhere must enrol).
+    pub mfa_required: Vec<kernel::Profile>,
 }
 
 impl Default for IdentityConfig {
@@ -68,6 +70,11 @@ impl Default for IdentityConfig {
             demo_hint: false,
             public_url: "http://127.0.0.1:8080".into(),
             activation_days: 60,
+            mfa_required: vec![
+                kernel::Profile::Direction,
+                kernel::Profile::SchoolLife,
+                kernel::Profile::AdminStaff,
+            ],
         }
     }
 }
@@ -90,7 +97,13 @@ pub enum SignInError {
     Db(#[from] db::Error),
 }
 
-/// What resolving a session cookie gives.
+/// What a successful password check leads to.
+pub struct SignedIn {
+    pub token: String,
+    pub second_factor: crate::mfa::MfaNeed,
+}
+
+/// What resolving a session cookie gives (`second_factor_pending` tells half-open sessions).
 pub enum Resolved {
     Valid(Box<CurrentUser>),
     Expired,
@@ -105,6 +118,7 @@ pub struct Identity {
     clock: Arc<dyn Clock>,
     csrf: ServerKey,
     ip_failures: Arc<FailureLimiter>,
+    mfa_failures: Arc<FailureLimiter>,
     pub(crate) config: IdentityConfig,
 }
 
@@ -135,6 +149,7 @@ impl Identity {
             clock,
             csrf,
             ip_failures: Arc::new(FailureLimiter::new(config.ip_max_failures, config.ip_window_secs)),
+            mfa_failures: Arc::new(crate::mfa::failure_limiter()),
             config,
         }
     }
@@ -175,7 +190,7 @@ impl Identity {
         password: &str,
         ip: &str,
         user_agent: &str,
-    ) -> Result<String, SignInError> {
+    ) -> Result<SignedIn, SignInError> {
         let now = self.now();
         if let Some(wait) = self.ip_failures.blocked_for(ip, now) {
             return Err(SignInError::AddressThrottled(wait));
@@ -206,7 +221,11 @@ impl Identity {
         if credential.failed_attempts > 0 {
             store::reset_failures(&self.db, person.user_id()).await?;
         }
-        let (token, school) = self.open_session(person.user_id(), ip, user_agent).await?;
+        let second_factor = self.mfa_need(person.user_id()).await?;
+        let pending = second_factor != crate::mfa::MfaNeed::None;
+        let (token, school) = self
+            .open_session(person.user_id(), ip, user_agent, pending)
+            .await?;
         self.audit(
             audit::Kind::SignIn,
             school,
@@ -216,7 +235,7 @@ impl Identity {
         )
         .await;
         tracing::info!(user = %person.id, "signed in");
-        Ok(token)
+        Ok(SignedIn { token, second_factor })
     }
 
     /// Opens a session in the person's first context; returns the cookie token and that context's school.
@@ -225,6 +244,7 @@ impl Identity {
         user: UserId,
         ip: &str,
         user_agent: &str,
+        mfa_pending: bool,
     ) -> Result<(String, Option<kernel::SchoolId>), SignInError> {
         let now = self.now();
         let contexts = self.directory.contexts_of(user).await?;
@@ -242,6 +262,7 @@ impl Identity {
                 expires_at: now.plus_secs(self.config.sessions.absolute_secs),
                 ip,
                 user_agent,
+                mfa_pending,
             },
         )
         .await?;
@@ -293,6 +314,10 @@ impl Identity {
 
     pub(crate) fn ip_failures(&self) -> &FailureLimiter {
         &self.ip_failures
+    }
+
+    pub(crate) fn mfa_failures(&self) -> &FailureLimiter {
+        &self.mfa_failures
     }
 
     async fn audit_failure(&self, login: &str, ip: &str, outcome: &SignInError) {
@@ -385,6 +410,7 @@ impl Identity {
             session_key: hash,
             context,
             choices,
+            second_factor_pending: row.mfa_pending,
         })))
     }
 

@@ -31,6 +31,7 @@ enum Sessions {
     ExpiresAt,
     Ip,
     UserAgent,
+    MfaPending,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -111,6 +112,7 @@ pub struct SessionRow {
     pub context_region: Option<Uuid>,
     pub last_seen_at: i64,
     pub expires_at: i64,
+    pub mfa_pending: bool,
 }
 
 impl SessionRow {
@@ -147,6 +149,7 @@ pub struct NewSession<'a> {
     pub expires_at: Timestamp,
     pub ip: &'a str,
     pub user_agent: &'a str,
+    pub mfa_pending: bool,
 }
 
 pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
@@ -164,6 +167,7 @@ pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
             Sessions::ExpiresAt,
             Sessions::Ip,
             Sessions::UserAgent,
+            Sessions::MfaPending,
         ])
         .values_panic([
             s.token_hash.into(),
@@ -176,6 +180,7 @@ pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
             s.expires_at.millis().into(),
             s.ip.into(),
             s.user_agent.chars().take(300).collect::<String>().into(),
+            s.mfa_pending.into(),
         ])
         .to_owned();
     db.execute(&q).await.map(drop)
@@ -190,6 +195,7 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {
             Sessions::ContextRegion,
             Sessions::LastSeenAt,
             Sessions::ExpiresAt,
+            Sessions::MfaPending,
         ])
         .from(Sessions::Table)
         .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))

@@ -123,3 +123,9 @@ impl Timestamp {
         format!("{} {:02}:{:02}", self.date_fr(), secs / 3600, secs % 3600 / 60)
     }
 }
+
+impl ManualClock {
+    pub fn now_millis(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}

@@ -32,6 +32,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Days an activation code stays valid.
     pub activation_days: i64,
+    /// Profiles that must use a second factor (codes: DIR, EVS, ETA, ENS…).
+    pub mfa_required: Vec<String>,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -77,6 +79,7 @@ impl Default for Settings {
             session_absolute_secs: 12 * 3600,
             public_url: None,
             activation_days: 60,
+            mfa_required: vec!["DIR".into(), "EVS".into(), "ETA".into()],
             demo_hint: false,
         }
     }
@@ -133,12 +136,29 @@ impl Settings {
         env_parse("ARDOISE_SESSION_IDLE_SECS", &mut self.session_idle_secs)?;
         env_parse("ARDOISE_SESSION_ABSOLUTE_SECS", &mut self.session_absolute_secs)?;
         env_parse("ARDOISE_ACTIVATION_DAYS", &mut self.activation_days)?;
+        if let Ok(list) = std::env::var("ARDOISE_MFA_REQUIRED") {
+            self.mfa_required = list
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+        }
         if let Ok(url) = std::env::var("ARDOISE_PUBLIC_URL")
             && !url.trim().is_empty()
         {
             self.public_url = Some(url);
         }
         Ok(())
+    }
+
+    pub fn mfa_required(&self) -> Result<Vec<kernel::Profile>, Error> {
+        self.mfa_required
+            .iter()
+            .map(|code| {
+                code.parse()
+                    .map_err(|e: kernel::UnknownProfile| Error::Config(format!("mfa_required : {e}")))
+            })
+            .collect()
     }
 
     pub fn public_url(&self) -> String {

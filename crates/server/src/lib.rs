@@ -58,6 +58,7 @@ impl App {
                 demo_hint: settings.demo_hint,
                 public_url: settings.public_url(),
                 activation_days: settings.activation_days,
+                mfa_required: settings.mfa_required()?,
                 ..IdentityConfig::default()
             },
         );

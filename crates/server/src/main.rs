@@ -106,6 +106,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
             settings.listen = listen;
             settings.data_dir = data;
             settings.demo_hint = true;
+            // Demo visitors have no authenticator app at hand: the second factor stays optional.
+            settings.mfa_required.clear();
             std::fs::create_dir_all(&settings.data_dir)?;
             let app = App::build(&settings, clock).await?;
             if server::demo::ensure_demo(&app).await? {

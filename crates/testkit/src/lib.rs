@@ -24,13 +24,19 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// An empty, migrated Ardoise.
+    /// An empty, migrated Ardoise (the second factor optional for every profile).
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|s| s.mfa_required.clear()).await
+    }
+
+    /// An empty, migrated Ardoise with settings adjusted by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
             ..Settings::default()
         };
+        adjust(&mut settings);
         let mut postgres = None;
         if let Some(server_url) = db::testing::postgres_url() {
             let url = db::testing::fresh_postgres(&server_url).await.unwrap();
@@ -64,7 +70,12 @@ impl TestApp {
 
     /// Ardoise with the demo region (three schools, the demo accounts).
     pub async fn spawn_demo() -> TestApp {
-        let t = TestApp::spawn().await;
+        TestApp::spawn_demo_with(|s| s.mfa_required.clear()).await
+    }
+
+    /// The demo region with settings adjusted by `adjust` (for instance, the second factor required).
+    pub async fn spawn_demo_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let t = TestApp::spawn_with(adjust).await;
         server::demo::generate(&t.app, &server::demo::demo_params(), None)
             .await
             .unwrap();

@@ -39,6 +39,9 @@ pub struct CurrentUser {
     pub csrf_token: String,
     pub context: ContextChoice,
     pub choices: Vec<ContextChoice>,
+    /// Signed in with a password but not yet with the second factor: only the second-factor pages
+    /// (and sign-out) are open to this session.
+    pub second_factor_pending: bool,
 }
 
 impl CurrentUser {

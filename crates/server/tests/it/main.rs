@@ -5,5 +5,6 @@
 mod activation;
 mod auth;
 mod generator;
+mod mfa;
 mod ops;
 mod tenancy;

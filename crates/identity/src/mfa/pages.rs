@@ -1,0 +1,204 @@
+//! Second-factor pages: the code step of sign-in, and enrolment with a QR code and recovery codes.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Extension;
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use web::{AppError, Chrome, CurrentUser, Lang, Tr, WebResult};
+
+use super::{MfaError, totp};
+use crate::SESSION_COOKIE;
+use crate::pages::client_ip;
+use crate::service::Identity;
+
+pub fn routes() -> Router<Identity> {
+    Router::new()
+        .route("/login/mfa", get(code_form).post(check_code))
+        .route("/compte/mfa", get(enrol_form).post(enrol))
+}
+
+#[derive(Template)]
+#[template(path = "mfa_code.html")]
+struct CodeTemplate<'a> {
+    t: Tr,
+    csrf_token: &'a str,
+    error: Option<String>,
+}
+
+fn page(
+    lang: Lang,
+    user: &CurrentUser,
+    status: StatusCode,
+    title: &str,
+    body: askama::Result<String>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return AppError::internal(e).into_response(),
+    };
+    match web::page(
+        &Chrome {
+            lang,
+            user: Some(user),
+        },
+        &Tr(lang).get(title),
+        &body,
+    ) {
+        Ok(html) => (status, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn code_form(State(identity): State<Identity>, lang: Lang, user: CurrentUser) -> WebResult<Response> {
+    if !user.second_factor_pending {
+        return Ok(Redirect::to("/").into_response());
+    }
+    if !identity.mfa_enrolled(user.user_id).await? {
+        return Ok(Redirect::to("/compte/mfa").into_response());
+    }
+    let body = CodeTemplate {
+        t: Tr(lang),
+        csrf_token: &user.csrf_token,
+        error: None,
+    }
+    .render();
+    Ok(page(lang, &user, StatusCode::OK, "mfa-title", body))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CodeForm {
+    csrf_token: String,
+    code: String,
+}
+
+async fn check_code(
+    State(identity): State<Identity>,
+    lang: Lang,
+    user: CurrentUser,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&f.csrf_token)?;
+    if !user.second_factor_pending {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
+    match identity.pass_second_factor(&user, &f.code, &ip).await {
+        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Err(MfaError::WrongCode) => {
+            let error = Some(Tr(lang).get("mfa-wrong-code"));
+            let body = CodeTemplate {
+                t: Tr(lang),
+                csrf_token: &user.csrf_token,
+                error,
+            }
+            .render();
+            Ok(page(lang, &user, StatusCode::UNAUTHORIZED, "mfa-title", body))
+        }
+        Err(MfaError::TooManyAttempts) => {
+            let mut response = Redirect::to("/login?mfa=bloque").into_response();
+            let clear = web::cookie::clear(SESSION_COOKIE, identity.config.secure_cookies);
+            response.headers_mut().append(header::SET_COOKIE, clear);
+            Ok(response)
+        }
+        Err(MfaError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa_enrol.html")]
+struct EnrolTemplate<'a> {
+    t: Tr,
+    csrf_token: &'a str,
+    secret: &'a str,
+    qr: &'a str,
+    required: bool,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "mfa_done.html")]
+struct DoneTemplate {
+    t: Tr,
+    enrolled: bool,
+    codes: Vec<String>,
+}
+
+async fn enrol_page(
+    identity: &Identity,
+    lang: Lang,
+    user: &CurrentUser,
+    status: StatusCode,
+    error: Option<String>,
+) -> WebResult<Response> {
+    let Some(secret) = identity.enrolment_secret(user).await? else {
+        let body = DoneTemplate {
+            t: Tr(lang),
+            enrolled: true,
+            codes: vec![],
+        }
+        .render();
+        return Ok(page(lang, user, StatusCode::OK, "mfa-enrol-title", body));
+    };
+    let qr = totp::qr_svg(&totp::otpauth_uri(&secret, &user.login)).unwrap_or_default();
+    let grouped: Vec<String> = secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    let body = EnrolTemplate {
+        t: Tr(lang),
+        csrf_token: &user.csrf_token,
+        secret: &grouped.join(" "),
+        qr: &qr,
+        required: user.second_factor_pending,
+        error,
+    }
+    .render();
+    Ok(page(lang, user, status, "mfa-enrol-title", body))
+}
+
+async fn enrol_form(State(identity): State<Identity>, lang: Lang, user: CurrentUser) -> WebResult<Response> {
+    enrol_page(&identity, lang, &user, StatusCode::OK, None).await
+}
+
+async fn enrol(
+    State(identity): State<Identity>,
+    lang: Lang,
+    user: CurrentUser,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&f.csrf_token)?;
+    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
+    match identity.confirm_enrolment(&user, &f.code, &ip).await {
+        Ok(codes) => {
+            let body = DoneTemplate {
+                t: Tr(lang),
+                enrolled: false,
+                codes,
+            }
+            .render();
+            Ok(page(lang, &user, StatusCode::OK, "mfa-enrol-title", body))
+        }
+        Err(AppError::BadRequest(msg)) => {
+            enrol_page(
+                &identity,
+                lang,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(msg.render(lang)),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

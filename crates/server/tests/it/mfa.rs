@@ -1,0 +1,116 @@
+//! The second factor: required profiles enrol before anything else, then give a code at each sign-in.
+
+use identity::mfa::totp;
+use testkit::{Browser, DEMO_PASSWORD, TestApp, csrf_token, location};
+
+fn code(t: &TestApp, secret: &str, offset_steps: i64) -> String {
+    let key = totp::base32_decode(secret).unwrap();
+    let step = t.clock.now_millis() / 1000 / totp::STEP_SECS + offset_steps;
+    format!("{:06}", totp::code_at(&key, step).unwrap())
+}
+
+async fn post_code(b: &Browser, path: &str, code: &str) -> reqwest::Response {
+    let (_, html) = b.get_html(path).await;
+    let token = csrf_token(&html).unwrap();
+    b.post_form(path, &[("csrf_token", &token), ("code", code)]).await
+}
+
+/// Signs in a required profile and enrols them; returns the browser, the secret and the recovery codes.
+async fn enrol(t: &TestApp, login: &str) -> (Browser, String, Vec<String>) {
+    let b = t.browser();
+    let res = b.sign_in(login, DEMO_PASSWORD).await;
+    assert_eq!(location(&res), "/compte/mfa", "{login} must enrol first");
+    let (status, html) = b.get_html("/compte/mfa").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<svg"), "a QR code is shown");
+    let secret: String = html
+        .split(r#"<code id="secret">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let res = post_code(&b, "/compte/mfa", "000000").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("pas valide"));
+    let res = post_code(&b, "/compte/mfa", &code(t, &secret, 0)).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let codes: Vec<String> = html
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes");
+    (b, secret, codes)
+}
+
+#[tokio::test]
+async fn required_profiles_enrol_before_anything_else_then_give_a_code_each_time() {
+    let t = TestApp::spawn_demo_with(|_| {}).await;
+    let b = t.browser();
+    let res = b.sign_in("demo.cpe", DEMO_PASSWORD).await;
+    assert_eq!(location(&res), "/compte/mfa");
+    for path in ["/", "/annuaire", "/compte/sessions"] {
+        let res = b.get(path).await;
+        assert_eq!(res.status(), 303, "{path} is closed before the second factor");
+        assert_eq!(location(&res), "/login/mfa");
+    }
+    assert_eq!(
+        location(&b.get("/login/mfa").await),
+        "/compte/mfa",
+        "not enrolled yet: enrol"
+    );
+
+    let (b, secret, recovery) = enrol(&t, "demo.cpe").await;
+    assert_eq!(b.get("/").await.status(), 200, "enrolled: the session is open");
+
+    // Next sign-in: the code step, codes work once, a replay is refused.
+    let b = t.browser();
+    assert_eq!(
+        location(&b.sign_in("demo.cpe", DEMO_PASSWORD).await),
+        "/login/mfa"
+    );
+    let used = code(&t, &secret, 0);
+    let res = post_code(&b, "/login/mfa", &used).await;
+    assert_eq!(res.status(), 401, "the enrolment code cannot be replayed");
+    t.clock.advance_secs(totp::STEP_SECS);
+    let res = post_code(&b, "/login/mfa", &code(&t, &secret, 0)).await;
+    assert_eq!(location(&res), "/");
+    assert_eq!(b.get("/").await.status(), 200);
+
+    // A recovery code works once.
+    for expected in [303, 401] {
+        let b = t.browser();
+        b.sign_in("demo.cpe", DEMO_PASSWORD).await;
+        let res = post_code(&b, "/login/mfa", &recovery[0].to_uppercase()).await;
+        assert_eq!(res.status(), expected);
+    }
+    let direction = {
+        let (b, _, _) = enrol(&t, "demo.direction").await;
+        b
+    };
+    let (_, journal) = direction.get_html("/etablissement/journal").await;
+    assert!(journal.contains("Double authentification activée") && journal.contains("Second facteur refusé"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_codes_close_the_half_open_session_and_students_are_not_asked() {
+    let t = TestApp::spawn_demo_with(|_| {}).await;
+    let (_, _, _) = enrol(&t, "demo.direction").await;
+    let b = t.browser();
+    b.sign_in("demo.direction", DEMO_PASSWORD).await;
+    for _ in 0..4 {
+        assert_eq!(post_code(&b, "/login/mfa", "123456").await.status(), 401);
+    }
+    let res = post_code(&b, "/login/mfa", "123456").await;
+    assert_eq!(location(&res), "/login?mfa=bloque");
+    assert_eq!(location(&b.get("/").await), "/login", "the session is gone");
+
+    let student = t.browser();
+    assert_eq!(location(&student.sign_in("demo.eleve", DEMO_PASSWORD).await), "/");
+    t.stop().await;
+}
