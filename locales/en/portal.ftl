@@ -9,3 +9,4 @@ account-profiles = My profiles
 account-current = current profile
 account-sessions = See and close my active sessions
 account-mfa = Two-factor authentication (phone app)
+account-password = Change my password

@@ -9,3 +9,4 @@ account-profiles = Mes profils
 account-current = profil actuel
 account-sessions = Voir et fermer mes connexions actives
 account-mfa = Double authentification (application sur téléphone)
+account-password = Changer mon mot de passe

@@ -1,9 +1,13 @@
-//! The person's own sessions: where they are signed in, and signing out one or all of the others.
+//! The person's own account: their sessions (signing out one or all the others) and their password.
+
+use std::net::SocketAddr;
 
 use askama::Template;
+use axum::Extension;
 use axum::Router;
-use axum::extract::{Form, State};
-use axum::response::{Html, Redirect};
+use axum::extract::{ConnectInfo, Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use web::{AppError, Chrome, CurrentUser, Lang, Tr, WebResult};
 
@@ -14,6 +18,7 @@ pub fn routes() -> Router<Identity> {
     Router::new()
         .route("/compte/sessions", get(list))
         .route("/compte/sessions/fin", post(end))
+        .route("/compte/mot-de-passe", get(password_form).post(change_password))
 }
 
 /// A short, readable name for a browser from its user agent.
@@ -108,6 +113,80 @@ async fn end(
     } else {
         "/compte/sessions"
     }))
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordTemplate<'a> {
+    t: Tr,
+    csrf_token: &'a str,
+    error: Option<String>,
+    done: bool,
+}
+
+fn password_page(
+    lang: Lang,
+    user: &CurrentUser,
+    status: StatusCode,
+    error: Option<String>,
+    done: bool,
+) -> WebResult<Response> {
+    let body = PasswordTemplate {
+        t: Tr(lang),
+        csrf_token: &user.csrf_token,
+        error,
+        done,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    let page = web::page(
+        &Chrome {
+            lang,
+            user: Some(user),
+        },
+        &Tr(lang).get("password-title"),
+        &body,
+    )?;
+    Ok((status, page).into_response())
+}
+
+async fn password_form(lang: Lang, user: CurrentUser) -> WebResult<Response> {
+    password_page(lang, &user, StatusCode::OK, None, false)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    csrf_token: String,
+    current: String,
+    password: String,
+    confirm: String,
+}
+
+async fn change_password(
+    State(identity): State<Identity>,
+    lang: Lang,
+    user: CurrentUser,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(f): Form<PasswordForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&f.csrf_token)?;
+    let ip = crate::pages::client_ip(&identity, &headers, peer.map(|c| c.0.0));
+    match identity
+        .change_password(&user, &f.current, &f.password, &f.confirm, &ip)
+        .await
+    {
+        Ok(()) => password_page(lang, &user, StatusCode::OK, None, true),
+        Err(AppError::BadRequest(msg)) => password_page(
+            lang,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(msg.render(lang)),
+            false,
+        ),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,10 @@ pub fn routes() -> Router<Identity> {
         .route("/activation", get(start).post(check))
         .route("/activation/valider", axum::routing::post(finish))
         .route("/etablissement/activation", get(letters_page).post(letters))
+        .route(
+            "/etablissement/activation/reinitialiser",
+            axum::routing::post(reset),
+        )
         .route("/etablissement/journal", get(journal))
 }
 
@@ -390,4 +394,33 @@ async fn journal(
         &Tr(lang).get("tile-journal"),
         &body,
     )
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ResetForm {
+    csrf_token: String,
+    login: String,
+}
+
+/// Resets one account and returns its new activation letter as a PDF.
+async fn reset(
+    State(identity): State<Identity>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(f): Form<ResetForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&f.csrf_token)?;
+    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
+    let batch = identity.reset_account(&user, &f.login, &ip).await?;
+    let disposition = "attachment; filename=\"reinitialisation.pdf\"".to_string();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        batch.pdf(),
+    )
+        .into_response())
 }

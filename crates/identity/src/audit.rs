@@ -30,10 +30,12 @@ pub enum Kind {
     MfaEnrolled,
     MfaPassed,
     MfaFailed,
+    PasswordChanged,
+    AccountReset,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::SignIn,
         Kind::SignInFailed,
         Kind::Lockout,
@@ -44,6 +46,8 @@ impl Kind {
         Kind::MfaEnrolled,
         Kind::MfaPassed,
         Kind::MfaFailed,
+        Kind::PasswordChanged,
+        Kind::AccountReset,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +62,8 @@ impl Kind {
             Kind::MfaEnrolled => "mfa-enrolled",
             Kind::MfaPassed => "mfa-passed",
             Kind::MfaFailed => "mfa-failed",
+            Kind::PasswordChanged => "password-changed",
+            Kind::AccountReset => "account-reset",
         }
     }
 

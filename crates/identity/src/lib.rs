@@ -11,6 +11,7 @@ pub mod mfa;
 mod onboarding;
 mod pages;
 pub mod password;
+mod password_change;
 mod service;
 mod store;
 pub mod throttle;

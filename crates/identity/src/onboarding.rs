@@ -314,7 +314,11 @@ impl LetterBatch {
                 let mut lines = vec![
                     Line::title("Ardoise : activez votre compte"),
                     Line::new(self.school.clone()).gap(6),
-                    Line::new(format!("Classe : {}", self.class)),
+                    Line::new(if self.class.is_empty() {
+                        String::new()
+                    } else {
+                        format!("Classe : {}", self.class)
+                    }),
                     Line::new(format!("Pour : {} {}", l.first_name, l.last_name))
                         .bold()
                         .gap(18),

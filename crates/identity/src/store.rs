@@ -463,3 +463,21 @@ pub async fn end_sessions(db: &Db, user: UserId, only: Option<&str>, keep: Optio
     }
     db.execute(&q).await
 }
+
+/// Takes a person's password away (an administrator's reset): they must activate again with a new code.
+pub async fn clear_password(tx: &mut db::Tx, user: UserId, now: Timestamp) -> Result<()> {
+    let q = Query::update()
+        .table(Credentials::Table)
+        .value(Credentials::PasswordHash, Option::<String>::None)
+        .value(Credentials::FailedAttempts, 0)
+        .value(Credentials::LockedUntil, Option::<i64>::None)
+        .value(Credentials::UpdatedAt, now.millis())
+        .and_where(Expr::col(Credentials::UserId).eq(user.0))
+        .to_owned();
+    tx.execute(&q).await?;
+    let q = Query::delete()
+        .from_table(Sessions::Table)
+        .and_where(Expr::col(Sessions::UserId).eq(user.0))
+        .to_owned();
+    tx.execute(&q).await.map(drop)
+}

@@ -263,3 +263,122 @@ async fn the_journal_shows_the_schools_authentication_events() {
     assert_eq!(eleve.get("/etablissement/journal").await.status(), 403);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_password_change_signs_out_the_other_devices() {
+    let t = TestApp::spawn_demo().await;
+    let laptop = t.signed_in("demo.parent").await;
+    let phone = t.signed_in("demo.parent").await;
+    let change = |current: &'static str, new: &'static str| {
+        let laptop = &laptop;
+        async move {
+            let (_, html) = laptop.get_html("/compte/mot-de-passe").await;
+            let token = csrf_token(&html).unwrap();
+            laptop
+                .post_form(
+                    "/compte/mot-de-passe",
+                    &[
+                        ("csrf_token", &token),
+                        ("current", current),
+                        ("password", new),
+                        ("confirm", new),
+                    ],
+                )
+                .await
+        }
+    };
+    let res = change("pas le bon", "Une autre phrase longue").await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("mot de passe actuel est incorrect")
+    );
+    let res = change(testkit::DEMO_PASSWORD, "azertyuiop").await;
+    assert!(res.text().await.unwrap().contains("trop courant"));
+    let res = change(testkit::DEMO_PASSWORD, "Une autre phrase longue").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Vos autres appareils ont été déconnectés")
+    );
+    assert_eq!(
+        phone.get("/").await.status(),
+        303,
+        "the other device is signed out"
+    );
+    assert_eq!(laptop.get("/").await.status(), 200);
+    assert_eq!(
+        t.browser()
+            .sign_in("demo.parent", testkit::DEMO_PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        t.browser()
+            .sign_in("demo.parent", "Une autre phrase longue")
+            .await
+            .status(),
+        303
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn an_administrator_resets_a_students_account() {
+    let t = TestApp::spawn_demo().await;
+    let student = t.signed_in("demo.eleve").await;
+    let direction = t.signed_in("demo.direction").await;
+    let res = reset(&direction, "demo.eleve").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(
+        student.get("/").await.status(),
+        303,
+        "the student's sessions are closed"
+    );
+    assert_eq!(
+        t.browser()
+            .sign_in("demo.eleve", testkit::DEMO_PASSWORD)
+            .await
+            .status(),
+        401,
+        "the old password is gone"
+    );
+
+    let res = reset(&direction, "demo.prof").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("pas celui d"));
+    let res = reset(&direction, "personne.inconnue").await;
+    assert!(res.text().await.unwrap().contains("Aucun compte"));
+    let prof = t.signed_in("demo.prof").await;
+    let (_, html) = prof.get_html("/").await;
+    let token = csrf_token(&html).unwrap();
+    let res = prof
+        .post_form(
+            "/etablissement/activation/reinitialiser",
+            &[("csrf_token", &token), ("login", "demo.eleve")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let (_, journal) = direction
+        .get_html("/etablissement/journal?kind=account-reset")
+        .await;
+    assert!(journal.contains("Compte réinitialisé") && journal.contains("demo.eleve"));
+    t.stop().await;
+}
+
+async fn reset(b: &Browser, login: &str) -> reqwest::Response {
+    let (_, html) = b.get_html("/etablissement/activation").await;
+    let token = csrf_token(&html).unwrap();
+    b.post_form(
+        "/etablissement/activation/reinitialiser",
+        &[("csrf_token", &token), ("login", login)],
+    )
+    .await
+}
