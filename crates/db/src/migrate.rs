@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "identity"),
     migration!(3, "activation"),
     migration!(4, "mfa"),
+    migration!(5, "import"),
 ];
 
 const CREATE_LEDGER: &str =

@@ -54,8 +54,31 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Import directory files: `ardoise import aaf <files or folders>`.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
     /// Apply the database migrations and exit.
     Migrate {
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// AAF (ficAlimMENESR) files of the académie, complete or delta; the report is printed and saved.
+    Aaf {
+        /// Files or folders holding ENT_…_Complet_AAAAMMJJ_<Type>_NNNN.xml files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Days a person may be missing from complete imports before being deactivated.
+        #[arg(long, default_value_t = 30)]
+        grace_days: i64,
         #[arg(long)]
         data: Option<PathBuf>,
     },
@@ -150,6 +173,36 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let report = server::demo::generate(&app, &params, password.as_deref()).await?;
             println!("{report}");
             Ok(())
+        }
+        Command::Import {
+            format:
+                ImportFormat::Aaf {
+                    paths,
+                    json,
+                    grace_days,
+                    data,
+                },
+        } => {
+            if let Some(d) = data {
+                settings.data_dir = d;
+            }
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let app = App::build(&settings, clock.clone()).await?;
+            let options = import::apply::Options {
+                now: clock.now(),
+                grace_days,
+            };
+            let report = import::apply::import_aaf(&app.db, &paths, &options).await?;
+            if json {
+                println!("{}", report.to_json());
+            } else {
+                println!("{report}");
+            }
+            if report.applied {
+                Ok(())
+            } else {
+                Err(Error::Config("import refusé : voir le rapport".into()))
+            }
         }
         Command::Migrate { data } => {
             if let Some(d) = data {

@@ -26,6 +26,7 @@ pub enum Schools {
     AcademyId,
     AuthorityId,
     City,
+    Jointure,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -36,6 +37,13 @@ pub enum Users {
     LoginAlias,
     FirstName,
     LastName,
+    BirthDate,
+    Email,
+    Jointure,
+    CreatedAt,
+    LastImportAt,
+    MissingSince,
+    DeactivatedAt,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -138,7 +146,7 @@ pub async fn person(db: &Db, id: UserId) -> Result<Option<Person>> {
     db.fetch_optional(&q).await
 }
 
-/// A person by login or by the alias they chose. Both are stored lower-case; the lookup normalises the input.
+/// An active person by login or by the alias they chose. Both are stored lower-case; the lookup normalises the input.
 pub async fn person_by_login(db: &Db, login: &str) -> Result<Option<Person>> {
     let login = login.trim().to_lowercase();
     let q = Query::select()
@@ -149,6 +157,8 @@ pub async fn person_by_login(db: &Db, login: &str) -> Result<Option<Person>> {
                 .eq(login.as_str())
                 .or(Expr::col(Users::LoginAlias).eq(login.as_str())),
         )
+        // A deactivated account (gone from the académie's directory) no longer signs in.
+        .and_where(Expr::col(Users::DeactivatedAt).is_null())
         .to_owned();
     db.fetch_optional(&q).await
 }
@@ -670,4 +680,23 @@ pub async fn networks_of_school(db: &Db, school: SchoolId) -> Result<Vec<(String
         }
     }
     Ok(out)
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Academies {
+    Table,
+    Id,
+    RegionId,
+    Code,
+    Name,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Authorities {
+    Table,
+    Id,
+    RegionId,
+    Kind,
+    Code,
+    Name,
 }

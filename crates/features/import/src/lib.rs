@@ -1,3 +1,4 @@
-//! Imports from outside directories into Ardoise; for now the parsing side of the AAF import.
+//! Imports from outside directories into Ardoise: the AAF parser (`aaf`) and applying it (`apply`).
 
 pub mod aaf;
+pub mod apply;

@@ -5,6 +5,7 @@
 mod activation;
 mod auth;
 mod generator;
+mod import;
 mod mfa;
 mod ops;
 mod tenancy;

@@ -9,7 +9,7 @@
 
 mod area;
 pub mod data;
-mod login;
+pub mod login;
 mod rows;
 
 use db::{Cell, Db};

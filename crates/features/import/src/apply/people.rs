@@ -1,0 +1,463 @@
+//! People: students, relatives and staff, matched on their AAF join key, with their memberships,
+//! classes, teachings and family links; missing people are deactivated after the grace period.
+
+use std::collections::BTreeSet;
+
+use db::Tx;
+use kernel::Timestamp;
+use sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use uuid::Uuid;
+
+use super::structures::ensure_class;
+use super::{Counts, Report, State, col_eq};
+use crate::aaf::{Identity, Relative, Staff, Student};
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    birth_date: Option<String>,
+    email: Option<String>,
+    deactivated_at: Option<i64>,
+}
+
+/// Finds (by join key) or creates a person, updating what changed; marks them seen by this import.
+async fn upsert_person(
+    tx: &mut Tx,
+    st: &mut State,
+    jointure: &str,
+    who: &Identity,
+    email: Option<&str>,
+    counts: &mut Counts,
+) -> db::Result<(Uuid, bool)> {
+    let birth = who.birth_date.map(|d| d.iso());
+    let q = Query::select()
+        .columns(
+            [
+                "id",
+                "first_name",
+                "last_name",
+                "birth_date",
+                "email",
+                "deactivated_at",
+            ]
+            .map(Alias::new),
+        )
+        .from(Alias::new("users"))
+        .and_where(col_eq("jointure", jointure))
+        .to_owned();
+    if let Some(row) = tx.fetch_optional::<PersonRow>(&q).await? {
+        let same = row.first_name == who.first_name
+            && row.last_name == who.last_name
+            && row.birth_date == birth
+            && row.email.as_deref() == email;
+        let q = Query::update()
+            .table(Alias::new("users"))
+            .values([
+                (Alias::new("first_name"), who.first_name.as_str().into()),
+                (Alias::new("last_name"), who.last_name.as_str().into()),
+                (Alias::new("birth_date"), birth.into()),
+                (Alias::new("email"), email.map(str::to_string).into()),
+                (Alias::new("last_import_at"), st.now.millis().into()),
+                (Alias::new("missing_since"), Option::<i64>::None.into()),
+                (Alias::new("deactivated_at"), Option::<i64>::None.into()),
+            ])
+            .and_where(col_eq("id", row.id))
+            .to_owned();
+        tx.execute(&q).await?;
+        if same {
+            counts.unchanged += 1
+        } else {
+            counts.updated += 1
+        }
+        return Ok((row.id, row.deactivated_at.is_some()));
+    }
+    let login = loop {
+        let candidate = st.logins.next(&who.first_name, &who.last_name);
+        let q = Query::select()
+            .expr(Expr::val(1))
+            .from(Alias::new("users"))
+            .cond_where(col_eq("login", candidate.as_str()).or(col_eq("login_alias", candidate.as_str())))
+            .to_owned();
+        if tx.fetch_optional::<(i32,)>(&q).await?.is_none() {
+            break candidate;
+        }
+    };
+    let id = kernel::new_id();
+    let q = Query::insert()
+        .into_table(Alias::new("users"))
+        .columns(
+            [
+                "id",
+                "login",
+                "first_name",
+                "last_name",
+                "birth_date",
+                "email",
+                "jointure",
+                "created_at",
+                "last_import_at",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            id.into(),
+            login.into(),
+            who.first_name.as_str().into(),
+            who.last_name.as_str().into(),
+            birth.into(),
+            email.map(str::to_string).into(),
+            jointure.into(),
+            st.now.millis().into(),
+            st.now.millis().into(),
+        ])
+        .to_owned();
+    tx.execute(&q).await?;
+    counts.created += 1;
+    Ok((id, false))
+}
+
+async fn add_membership(
+    tx: &mut Tx,
+    school: Uuid,
+    user: Uuid,
+    profile: &str,
+    function: Option<String>,
+) -> db::Result<()> {
+    let q = Query::insert()
+        .into_table(Alias::new("memberships"))
+        .columns(["school_id", "user_id", "profile", "function"].map(Alias::new))
+        .values_panic([school.into(), user.into(), profile.into(), function.into()])
+        .on_conflict(
+            OnConflict::columns(["school_id", "user_id", "profile"].map(Alias::new))
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    tx.execute(&q).await.map(drop)
+}
+
+pub(crate) async fn student(
+    tx: &mut Tx,
+    st: &mut State,
+    s: &Student,
+    report: &mut Report,
+) -> db::Result<Result<(), String>> {
+    let Some(&school) = st.schools.get(&s.structure) else {
+        return Ok(Err(format!(
+            "établissement inconnu (jointure {}) : il doit figurer dans EtabEducNat",
+            s.structure
+        )));
+    };
+    let (id, was_deactivated) = upsert_person(
+        tx,
+        st,
+        &s.jointure,
+        &s.identity,
+        s.contacts.mail.as_deref(),
+        &mut report.students,
+    )
+    .await?;
+    report.reactivated += u64::from(was_deactivated);
+    add_membership(tx, school, id, "ELV", None).await?;
+    let mut wanted = BTreeSet::new();
+    for (list, kind) in [(&s.classes, "classe"), (&s.groups, "groupe")] {
+        for m in list.iter().filter(|m| m.structure == s.structure) {
+            wanted.insert(ensure_class(tx, st, school, &m.code, None, kind).await?);
+        }
+    }
+    let q = Query::select()
+        .column(Alias::new("class_id"))
+        .from(Alias::new("class_students"))
+        .and_where(col_eq("school_id", school))
+        .and_where(col_eq("student_id", id))
+        .to_owned();
+    let current: BTreeSet<Uuid> = tx
+        .fetch_all::<(Uuid,)>(&q)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    if current != wanted {
+        let q = Query::delete()
+            .from_table(Alias::new("class_students"))
+            .and_where(col_eq("school_id", school))
+            .and_where(col_eq("student_id", id))
+            .to_owned();
+        tx.execute(&q).await?;
+        for class in &wanted {
+            let q = Query::insert()
+                .into_table(Alias::new("class_students"))
+                .columns(["school_id", "class_id", "student_id"].map(Alias::new))
+                .values_panic([school.into(), (*class).into(), id.into()])
+                .to_owned();
+            tx.execute(&q).await?;
+        }
+        report.moved += u64::from(!current.is_empty());
+    }
+    for link in &s.relatives {
+        st.links.push((
+            id,
+            school,
+            link.relative.clone(),
+            link.relationship.clone(),
+            link.is_legal_representative(),
+        ));
+    }
+    Ok(Ok(()))
+}
+
+pub(crate) async fn relative(
+    tx: &mut Tx,
+    st: &mut State,
+    r: &Relative,
+    counts: &mut Counts,
+) -> db::Result<()> {
+    let (id, _) = upsert_person(
+        tx,
+        st,
+        &r.jointure,
+        &r.identity,
+        r.contacts.mail.as_deref(),
+        counts,
+    )
+    .await?;
+    st.relatives.insert(r.jointure.clone(), id);
+    Ok(())
+}
+
+/// Family links, once students and relatives are all known: each student's set is replaced if it changed.
+pub(crate) async fn link_relatives(tx: &mut Tx, st: &mut State, report: &mut Report) -> db::Result<()> {
+    let mut links = std::mem::take(&mut st.links);
+    links.sort_by_key(|l| l.0);
+    for group in links.chunk_by(|a, b| a.0 == b.0) {
+        let (student, school) = (group[0].0, group[0].1);
+        let mut wanted = BTreeSet::new();
+        for (_, _, jointure, relationship, legal) in group {
+            let guardian = match st.relatives.get(jointure) {
+                Some(id) => Some(*id),
+                None => {
+                    let q = Query::select()
+                        .column(Alias::new("id"))
+                        .from(Alias::new("users"))
+                        .and_where(col_eq("jointure", jointure.as_str()))
+                        .to_owned();
+                    tx.fetch_optional::<(Uuid,)>(&q).await?.map(|r| r.0)
+                }
+            };
+            match guardian {
+                Some(g) => {
+                    wanted.insert((g, relationship.clone(), *legal));
+                }
+                None => report.rejected.push(super::Rejection {
+                    file: "PersRelEleve".into(),
+                    line: 0,
+                    record: Some(jointure.clone()),
+                    reason: format!("responsable inconnu, lien avec l'élève ignoré (élève {student})"),
+                }),
+            }
+        }
+        let q = Query::select()
+            .columns(["guardian_id", "relation", "legal"].map(Alias::new))
+            .from(Alias::new("guardianships"))
+            .and_where(col_eq("student_id", student))
+            .to_owned();
+        let current: BTreeSet<(Uuid, String, bool)> = tx.fetch_all(&q).await?.into_iter().collect();
+        if current != wanted {
+            let q = Query::delete()
+                .from_table(Alias::new("guardianships"))
+                .and_where(col_eq("student_id", student))
+                .to_owned();
+            tx.execute(&q).await?;
+            for (guardian, relationship, legal) in &wanted {
+                let q = Query::insert()
+                    .into_table(Alias::new("guardianships"))
+                    .columns(["student_id", "guardian_id", "relation", "legal"].map(Alias::new))
+                    .values_panic([
+                        student.into(),
+                        (*guardian).into(),
+                        relationship.as_str().into(),
+                        (*legal).into(),
+                    ])
+                    .to_owned();
+                tx.execute(&q).await?;
+            }
+        }
+        for (guardian, _, _) in &wanted {
+            add_membership(tx, school, *guardian, "TUT", None).await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn staff(
+    tx: &mut Tx,
+    st: &mut State,
+    s: &Staff,
+    counts: &mut Counts,
+) -> db::Result<Result<(), String>> {
+    let mut wanted = BTreeSet::new();
+    for p in s.profiles() {
+        match (st.schools.get(&p.structure), p.profile.profile()) {
+            (Some(school), Some(profile)) => {
+                wanted.insert((*school, profile.code().to_string()));
+            }
+            (None, _) => {
+                return Ok(Err(format!(
+                    "établissement inconnu (jointure {}) : il doit figurer dans EtabEducNat",
+                    p.structure
+                )));
+            }
+            (_, None) => {}
+        }
+    }
+    let (id, _) = upsert_person(
+        tx,
+        st,
+        &s.jointure,
+        &s.identity,
+        s.contacts.mail.as_deref(),
+        counts,
+    )
+    .await?;
+    let q = Query::select()
+        .columns(["school_id", "profile"].map(Alias::new))
+        .from(Alias::new("memberships"))
+        .and_where(col_eq("user_id", id))
+        .and_where(Expr::col(Alias::new("profile")).is_not_in(["ELV", "TUT"]))
+        .to_owned();
+    let current: BTreeSet<(Uuid, String)> = tx.fetch_all(&q).await?.into_iter().collect();
+    if current != wanted {
+        let q = Query::delete()
+            .from_table(Alias::new("memberships"))
+            .and_where(col_eq("user_id", id))
+            .and_where(Expr::col(Alias::new("profile")).is_not_in(["ELV", "TUT"]))
+            .to_owned();
+        tx.execute(&q).await?;
+        for (school, profile) in &wanted {
+            add_membership(tx, *school, id, profile, None).await?;
+        }
+    }
+    // Teachings and head teachers are replaced as a whole (they are few per person).
+    for table in ["teachings", "head_teachers"] {
+        let q = Query::delete()
+            .from_table(Alias::new(table))
+            .and_where(col_eq("teacher_id", id))
+            .to_owned();
+        tx.execute(&q).await?;
+    }
+    for (list, kind) in [(&s.class_subjects, "classe"), (&s.group_subjects, "groupe")] {
+        for a in list.iter() {
+            let Some(&school) = st.schools.get(&a.structure) else {
+                continue;
+            };
+            let class = ensure_class(tx, st, school, &a.class_or_group, None, kind).await?;
+            let subject = Query::insert()
+                .into_table(Alias::new("subjects"))
+                .columns(["code", "label"].map(Alias::new))
+                .values_panic([a.subject.as_str().into(), a.subject.as_str().into()])
+                .on_conflict(OnConflict::column(Alias::new("code")).do_nothing().to_owned())
+                .to_owned();
+            tx.execute(&subject).await?;
+            let q = Query::insert()
+                .into_table(Alias::new("teachings"))
+                .columns(["school_id", "class_id", "teacher_id", "subject_code"].map(Alias::new))
+                .values_panic([school.into(), class.into(), id.into(), a.subject.as_str().into()])
+                .on_conflict(
+                    OnConflict::columns(
+                        ["school_id", "class_id", "teacher_id", "subject_code"].map(Alias::new),
+                    )
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .to_owned();
+            tx.execute(&q).await?;
+        }
+    }
+    for m in &s.head_teacher_of {
+        let Some(&school) = st.schools.get(&m.structure) else {
+            continue;
+        };
+        let class = ensure_class(tx, st, school, &m.code, None, "classe").await?;
+        let q = Query::insert()
+            .into_table(Alias::new("head_teachers"))
+            .columns(["school_id", "class_id", "teacher_id"].map(Alias::new))
+            .values_panic([school.into(), class.into(), id.into()])
+            .on_conflict(
+                OnConflict::columns(["school_id", "class_id", "teacher_id"].map(Alias::new))
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned();
+        tx.execute(&q).await?;
+    }
+    Ok(Ok(()))
+}
+
+/// A deleteRequest: the person is deactivated (kept, so their history stays), not deleted.
+pub(crate) async fn deactivate(tx: &mut Tx, jointure: &str, now: Timestamp) -> db::Result<u64> {
+    let q = Query::update()
+        .table(Alias::new("users"))
+        .value(Alias::new("deactivated_at"), now.millis())
+        .and_where(col_eq("jointure", jointure))
+        .and_where(Expr::col(Alias::new("deactivated_at")).is_null())
+        .to_owned();
+    tx.execute(&q).await
+}
+
+/// After a complete import: people of the imported schools it did not list become missing, and those
+/// missing for longer than the grace period are deactivated.
+pub(crate) async fn mark_missing(
+    tx: &mut Tx,
+    st: &State,
+    grace_days: i64,
+    report: &mut Report,
+) -> db::Result<()> {
+    if st.touched_schools.is_empty() {
+        return Ok(());
+    }
+    let now = st.now.millis();
+    let of_imported_schools = Query::select()
+        .column(Alias::new("user_id"))
+        .from(Alias::new("memberships"))
+        .and_where(Expr::col(Alias::new("school_id")).is_in(st.touched_schools.iter().copied()))
+        .to_owned();
+    let not_seen = Expr::col(Alias::new("jointure"))
+        .is_not_null()
+        .and(
+            Expr::col(Alias::new("last_import_at"))
+                .is_null()
+                .or(Expr::col(Alias::new("last_import_at")).lt(now)),
+        )
+        .and(Expr::col(Alias::new("deactivated_at")).is_null())
+        .and(Expr::col(Alias::new("id")).in_subquery(of_imported_schools));
+    let q = Query::update()
+        .table(Alias::new("users"))
+        .value(Alias::new("missing_since"), now)
+        .cond_where(
+            not_seen
+                .clone()
+                .and(Expr::col(Alias::new("missing_since")).is_null()),
+        )
+        .to_owned();
+    tx.execute(&q).await?;
+    let deadline = st.now.plus_secs(-grace_days * 86_400).millis();
+    let q = Query::update()
+        .table(Alias::new("users"))
+        .value(Alias::new("deactivated_at"), now)
+        .cond_where(
+            not_seen
+                .clone()
+                .and(Expr::col(Alias::new("missing_since")).lte(deadline)),
+        )
+        .to_owned();
+    report.deactivated += tx.execute(&q).await?;
+    let q = Query::select()
+        .expr(Expr::col(Alias::new("id")).count())
+        .from(Alias::new("users"))
+        .cond_where(not_seen.and(Expr::col(Alias::new("missing_since")).is_not_null()))
+        .to_owned();
+    report.missing = tx.fetch_one::<(i64,)>(&q).await?.0 as u64;
+    Ok(())
+}

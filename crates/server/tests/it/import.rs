@@ -1,0 +1,200 @@
+//! AAF import into the directory: create, re-import unchanged, missing then deactivated, reappearing,
+//! bad records skipped, unreadable files refused whole.
+
+use std::path::{Path, PathBuf};
+
+use import::apply::{Options, Report, import_aaf};
+use sea_query::{Alias, Expr, ExprTrait, Query};
+use testkit::TestApp;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../features/import/tests/fixtures")
+}
+
+/// A folder with the six files of the complete fixture export.
+fn complete_export() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.contains("_Complet_") {
+            std::fs::copy(&path, dir.path().join(name)).unwrap();
+        }
+    }
+    dir
+}
+
+async fn run(t: &TestApp, paths: &[PathBuf], grace_days: i64) -> Report {
+    let options = Options {
+        now: kernel::Clock::now(&t.clock),
+        grace_days,
+    };
+    import_aaf(t.db(), paths, &options).await.unwrap()
+}
+
+async fn count(t: &TestApp, table: &str) -> i64 {
+    let q = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new(table))
+        .to_owned();
+    t.db().fetch_one::<(i64,)>(&q).await.unwrap().0
+}
+
+async fn active_people(t: &TestApp) -> i64 {
+    let q = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("deactivated_at")).is_null())
+        .to_owned();
+    t.db().fetch_one::<(i64,)>(&q).await.unwrap().0
+}
+
+/// Removes the addRequest of `jointure` from the Eleve file of `dir`.
+fn drop_student(dir: &Path, jointure: &str) {
+    let path = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_str().unwrap().contains("_Eleve_"))
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let text: String = bytes.iter().map(|b| *b as char).collect(); // Latin-9 bytes kept one for one
+    let marker = format!("<identifier><id>{jointure}</id></identifier>");
+    let at = text.find(&marker).unwrap();
+    let start = text[..at].rfind("<addRequest>").unwrap();
+    let end = at + text[at..].find("</addRequest>").unwrap() + "</addRequest>".len();
+    let kept: Vec<u8> = text[..start]
+        .chars()
+        .chain(text[end..].chars())
+        .map(|c| c as u8)
+        .collect();
+    std::fs::write(path, kept).unwrap();
+}
+
+#[tokio::test]
+async fn a_complete_import_creates_the_directory_and_a_second_run_changes_nothing() {
+    let t = TestApp::spawn().await;
+    let export = complete_export();
+    let report = run(&t, &[export.path().to_path_buf()], 30).await;
+    assert!(report.applied, "{report}");
+    assert!(report.rejected.is_empty(), "{report}");
+    assert_eq!(report.structures.created, 2);
+    assert_eq!(report.students.created, 3);
+    assert_eq!(report.relatives.created, 3);
+    assert_eq!(report.staff.created, 4);
+    assert!(report.subjects.created >= 3 && report.mefs.created >= 2);
+    let people = count(&t, "users").await;
+    assert_eq!(people, 10);
+    assert!(
+        count(&t, "guardianships").await >= 3,
+        "family links come from the students' records"
+    );
+    assert!(count(&t, "class_students").await >= 3);
+    assert!(count(&t, "teachings").await >= 1);
+    // Accented names from the Latin-9 file arrive intact.
+    let q = Query::select()
+        .column(Alias::new("first_name"))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("jointure")).eq("2000001"))
+        .to_owned();
+    assert_eq!(t.db().fetch_one::<(String,)>(&q).await.unwrap().0, "Zoé");
+
+    t.clock.advance_secs(86_400);
+    let again = run(&t, &[export.path().to_path_buf()], 30).await;
+    assert_eq!(
+        (
+            again.students.created,
+            again.students.updated,
+            again.students.unchanged
+        ),
+        (0, 0, 3),
+        "{again}"
+    );
+    assert_eq!((again.staff.created, again.staff.updated), (0, 0));
+    assert_eq!((again.moved, again.missing, again.deactivated), (0, 0, 0));
+    assert_eq!(count(&t, "users").await, people);
+    assert!(count(&t, "import_runs").await == 2, "each run's report is kept");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn people_missing_from_a_complete_import_wait_for_the_grace_period_and_can_come_back() {
+    let t = TestApp::spawn().await;
+    let export = complete_export();
+    run(&t, &[export.path().to_path_buf()], 30).await;
+    let smaller = complete_export();
+    drop_student(smaller.path(), "2000002");
+
+    t.clock.advance_secs(86_400);
+    let report = run(&t, &[smaller.path().to_path_buf()], 30).await;
+    assert_eq!((report.missing, report.deactivated), (1, 0), "{report}");
+    assert_eq!(active_people(&t).await, 10, "nobody is deactivated at once");
+
+    t.clock.advance_secs(31 * 86_400);
+    let report = run(&t, &[smaller.path().to_path_buf()], 30).await;
+    assert_eq!(report.deactivated, 1, "{report}");
+    assert_eq!(active_people(&t).await, 9);
+    assert_eq!(count(&t, "users").await, 10, "deactivated, never deleted");
+
+    t.clock.advance_secs(86_400);
+    let report = run(&t, &[export.path().to_path_buf()], 30).await;
+    assert_eq!((report.reactivated, report.missing), (1, 0), "{report}");
+    assert_eq!(active_people(&t).await, 10);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn bad_records_are_skipped_with_their_place_and_unreadable_files_apply_nothing() {
+    let t = TestApp::spawn().await;
+    let export = complete_export();
+    std::fs::copy(
+        fixtures().join("broken_date_Eleve_0000.xml"),
+        export
+            .path()
+            .join("ENT_Grand-Est_Complet_20260901_Eleve_0001.xml"),
+    )
+    .unwrap();
+    let report = run(&t, &[export.path().to_path_buf()], 30).await;
+    assert!(report.applied);
+    assert_eq!(
+        report.rejected.len(),
+        2,
+        "the file holds two bad records: {report}"
+    );
+    let r = &report.rejected[0];
+    assert!(
+        r.file.ends_with("_Eleve_0001.xml") && r.line == 10 && r.reason.contains("31/02/2010"),
+        "{r:?}"
+    );
+    assert_eq!(r.record.as_deref(), Some("2000030"));
+    assert_eq!(
+        report.students.created, 3,
+        "the good records of the import still apply"
+    );
+    assert!(
+        report.to_string().contains("ligne"),
+        "the printed report names the line"
+    );
+    assert!(report.to_json().contains("\"rejected\""));
+
+    let fresh = TestApp::spawn().await;
+    let export = complete_export();
+    std::fs::copy(
+        fixtures().join("broken_truncated_PersEducNat_0000.xml"),
+        export
+            .path()
+            .join("ENT_Grand-Est_Complet_20260901_PersEducNat_0001.xml"),
+    )
+    .unwrap();
+    let report = run(&fresh, &[export.path().to_path_buf()], 30).await;
+    assert!(!report.applied, "{report}");
+    assert!(report.to_string().contains("NON appliqué"));
+    assert_eq!(
+        count(&fresh, "users").await,
+        0,
+        "nothing of the import was written"
+    );
+    assert_eq!(count(&fresh, "schools").await, 0);
+    for app in [t, fresh] {
+        app.stop().await;
+    }
+}
