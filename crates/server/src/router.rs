@@ -21,10 +21,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(db: Db, identity: Identity) -> Router {
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
+    tiles.extend(import::tiles());
     let portal = Portal::new(tiles);
     Router::new()
         .merge(portal::routes().with_state(portal))
         .merge(directory::routes().with_state(Directory::new(db.clone())))
+        .merge(import::routes().with_state(db.clone()))
         .merge(identity::routes().with_state(identity.clone()))
         .merge(web::assets::routes())
         .route("/healthz", get(|| async { "ok" }))

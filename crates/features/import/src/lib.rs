@@ -2,3 +2,6 @@
 
 pub mod aaf;
 pub mod apply;
+mod pages;
+
+pub use pages::{routes, tiles};

@@ -198,3 +198,33 @@ async fn bad_records_are_skipped_with_their_place_and_unreadable_files_apply_not
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn region_administrators_read_the_import_reports() {
+    let t = TestApp::spawn_demo().await;
+    let export = complete_export();
+    std::fs::copy(
+        fixtures().join("broken_date_Eleve_0000.xml"),
+        export
+            .path()
+            .join("ENT_Grand-Est_Complet_20260901_Eleve_0001.xml"),
+    )
+    .unwrap();
+    run(&t, &[export.path().to_path_buf()], 30).await;
+    let admin = t.signed_in("demo.admin").await;
+    let (_, home) = admin.get_html("/").await;
+    assert!(
+        home.contains(r#"href="/region/imports""#),
+        "region administrators have the tile"
+    );
+    let (status, html) = admin.get_html("/region/imports").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("7 fichier(s)") && html.contains("Enregistrements rejetés (2)"),
+        "{html}"
+    );
+    assert!(html.contains("31/02/2010"));
+    let direction = t.signed_in("demo.direction").await;
+    assert_eq!(direction.get("/region/imports").await.status(), 403);
+    t.stop().await;
+}

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub created: u64,
     pub updated: u64,
@@ -10,7 +10,7 @@ pub struct Counts {
 }
 
 /// A record the import refused, with where it is and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rejection {
     pub file: String,
     pub line: u64,
@@ -18,7 +18,9 @@ pub struct Rejection {
     pub reason: String,
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+/// Stored as JSON with each run; read back leniently (fields added later default to zero).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Report {
     pub files: Vec<String>,
     pub structures: Counts,
