@@ -228,3 +228,73 @@ async fn region_administrators_read_the_import_reports() {
     assert_eq!(direction.get("/region/imports").await.status(), 403);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_delta_moves_deactivates_adds_and_refuses_a_bad_modification_whole() {
+    let t = TestApp::spawn().await;
+    let export = complete_export();
+    run(&t, &[export.path().to_path_buf()], 30).await;
+    let class_of = |jointure: &'static str| {
+        let q = Query::select()
+            .column((Alias::new("classes"), Alias::new("code")))
+            .from(Alias::new("class_students"))
+            .inner_join(
+                Alias::new("classes"),
+                Expr::col((Alias::new("classes"), Alias::new("id")))
+                    .equals((Alias::new("class_students"), Alias::new("class_id"))),
+            )
+            .inner_join(
+                Alias::new("users"),
+                Expr::col((Alias::new("users"), Alias::new("id")))
+                    .equals((Alias::new("class_students"), Alias::new("student_id"))),
+            )
+            .and_where(Expr::col((Alias::new("users"), Alias::new("jointure"))).eq(jointure))
+            .to_owned();
+        let db = t.db().clone();
+        async move {
+            db.fetch_all::<(String,)>(&q)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.0)
+                .collect::<Vec<_>>()
+        }
+    };
+    let birth_of_2000002 = || {
+        let q = Query::select()
+            .column(Alias::new("birth_date"))
+            .from(Alias::new("users"))
+            .and_where(Expr::col(Alias::new("jointure")).eq("2000002"))
+            .to_owned();
+        let db = t.db().clone();
+        async move { db.fetch_one::<(Option<String>,)>(&q).await.unwrap().0 }
+    };
+    assert_eq!(
+        class_of("2000001").await.len(),
+        2,
+        "6A and a group before the delta"
+    );
+    let birth_before = birth_of_2000002().await;
+
+    t.clock.advance_secs(14 * 86_400);
+    let delta = fixtures().join("ENT_Grand-Est_Delta_20260915_Eleve_0000.xml");
+    let report = run(&t, &[delta], 30).await;
+    assert!(report.applied, "{report}");
+    assert_eq!(
+        class_of("2000001").await,
+        vec!["6B".to_string()],
+        "moved to 6B and out of the group: {report}"
+    );
+    assert_eq!(report.moved, 1);
+    assert_eq!(report.deactivated, 1, "the deleteRequest deactivates");
+    assert_eq!(report.students.created, 1, "the addRequest creates");
+    assert_eq!(report.rejected.len(), 1, "{report}");
+    assert!(report.rejected[0].reason.contains("30/02/2012"));
+    assert_eq!(
+        birth_of_2000002().await,
+        birth_before,
+        "a refused modification changes nothing of the person"
+    );
+    assert_eq!(active_people(&t).await, 10, "one deactivated, one added");
+    t.stop().await;
+}

@@ -6,8 +6,10 @@
 //! Rules for bad input: a record that does not validate (missing attribute, bad date, unknown school)
 //! is skipped and reported with its file, line and join key; the rest applies. A file that cannot be
 //! read (malformed XML, wrong encoding, truncated) stops the import and nothing at all is applied.
-//! Re-running the same files changes nothing. `modifyRequest` is not applied yet: each is reported.
+//! Re-running the same files changes nothing. A delta's modifyRequest is validated and applied like an
+//! add (see `modify`); deleteRequest deactivates the person.
 
+mod modify;
 mod people;
 mod report;
 mod structures;
@@ -155,13 +157,19 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
                         report.deactivated += people::deactivate(&mut tx, &op.identifier, st.now).await?;
                     }
                 }
-                Action::Modify => report.rejected.push(Rejection {
-                    file: op.file.to_string(),
-                    line: op.line,
-                    record: Some(op.identifier.clone()),
-                    reason: "modifyRequest pas encore appliqué par Ardoise : relancez un import complet"
-                        .into(),
-                }),
+                Action::Modify => {
+                    if let Err(reason) =
+                        modify::modify(&mut tx, &mut st, kind.file_type, &op, &mut report).await?
+                    {
+                        let record = Some(op.identifier.clone());
+                        report.rejected.push(Rejection {
+                            file: op.file.to_string(),
+                            line: op.line,
+                            record,
+                            reason,
+                        });
+                    }
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ struct PersonRow {
 }
 
 /// Finds (by join key) or creates a person, updating what changed; marks them seen by this import.
-async fn upsert_person(
+pub(crate) async fn upsert_person(
     tx: &mut Tx,
     st: &mut State,
     jointure: &str,
