@@ -6,15 +6,24 @@ const { defineConfig } = require('@playwright/test');
 
 const port = Number(process.env.ARDOISE_E2E_PORT || 18080);
 const bin = process.env.ARDOISE_BIN || path.resolve(__dirname, '../target/debug/ardoise');
+if (!fs.existsSync(bin)) {
+  throw new Error(`No ardoise binary at ${bin}: run \`cargo build -p server --bin ardoise\` or set ARDOISE_BIN`);
+}
 // Created once by the main process; workers reuse the value it put in the environment.
+// Removed when the run ends (the server is stopped by then) unless ARDOISE_E2E_KEEP_DATA is set.
 if (!process.env.ARDOISE_E2E_DATA) {
-  process.env.ARDOISE_E2E_DATA = fs.mkdtempSync(path.join(os.tmpdir(), 'ardoise-e2e-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ardoise-e2e-'));
+  process.env.ARDOISE_E2E_DATA = dir;
+  if (!process.env.ARDOISE_E2E_KEEP_DATA) {
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
 }
 
 module.exports = defineConfig({
   testDir: './tests',
   workers: 2,
   timeout: 60_000,
+  forbidOnly: !!process.env.CI,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
@@ -28,7 +37,7 @@ module.exports = defineConfig({
     },
   },
   webServer: {
-    command: `${bin} demo --listen 127.0.0.1:${port} --data ${process.env.ARDOISE_E2E_DATA}`,
+    command: `'${bin}' demo --listen 127.0.0.1:${port} --data '${process.env.ARDOISE_E2E_DATA}'`,
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,
