@@ -82,6 +82,20 @@ enum ImportFormat {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// A CSV file of one school outside the AAF: --type eleves, responsables or personnels.
+    Csv {
+        /// UAI of the school the file belongs to.
+        #[arg(long)]
+        uai: String,
+        /// eleves, responsables or personnels (column sets in the README).
+        #[arg(long = "type")]
+        kind: String,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
 }
 
 fn init_logs(format: &str) {
@@ -193,6 +207,40 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 grace_days,
             };
             let report = import::apply::import_aaf(&app.db, &paths, &options).await?;
+            if json {
+                println!("{}", report.to_json());
+            } else {
+                println!("{report}");
+            }
+            if report.applied {
+                Ok(())
+            } else {
+                Err(Error::Config("import refusé : voir le rapport".into()))
+            }
+        }
+        Command::Import {
+            format:
+                ImportFormat::Csv {
+                    uai,
+                    kind,
+                    file,
+                    json,
+                    data,
+                },
+        } => {
+            if let Some(d) = data {
+                settings.data_dir = d;
+            }
+            let kind = import::csv::CsvKind::parse(&kind).ok_or_else(|| {
+                Error::Config(format!("--type « {kind} » : eleves, responsables ou personnels"))
+            })?;
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let app = App::build(&settings, clock.clone()).await?;
+            let options = import::apply::Options {
+                now: clock.now(),
+                grace_days: 0,
+            };
+            let report = import::csv::import_csv(&app.db, &uai, kind, &file, &options).await?;
             if json {
                 println!("{}", report.to_json());
             } else {

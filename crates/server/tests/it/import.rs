@@ -298,3 +298,114 @@ async fn a_delta_moves_deactivates_adds_and_refuses_a_bad_modification_whole() {
     assert_eq!(active_people(&t).await, 10, "one deactivated, one added");
     t.stop().await;
 }
+
+async fn demo_school_uai(t: &TestApp) -> String {
+    let q = Query::select()
+        .column(Alias::new("uai"))
+        .from(Alias::new("schools"))
+        .to_owned();
+    t.db().fetch_all::<(String,)>(&q).await.unwrap()[0].0.clone()
+}
+
+#[tokio::test]
+async fn a_school_outside_the_aaf_imports_its_csv_files() {
+    use import::csv::{CsvKind, import_csv};
+    let t = TestApp::spawn_demo().await;
+    let uai = demo_school_uai(&t).await;
+    let dir = tempfile::tempdir().unwrap();
+    let students = dir.path().join("eleves.csv");
+    std::fs::write(
+        &students,
+        "\u{feff}id;nom;prénom;naissance;classe;groupes\n501;Schaller;Léna;12/05/2013;4Z;LATIN-4\n502;Roth;Hugo;31/02/2013;4Z;\n503;Roth;Lisa;01/03/2011;3Z;\n",
+    )
+    .unwrap();
+    let options = Options {
+        now: kernel::Clock::now(&t.clock),
+        grace_days: 0,
+    };
+    let report = import_csv(t.db(), &uai, CsvKind::Students, &students, &options)
+        .await
+        .unwrap();
+    assert!(report.applied, "{report}");
+    assert_eq!(report.students.created, 2);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(
+        (report.rejected[0].line, report.rejected[0].record.as_deref()),
+        (3, Some("502"))
+    );
+
+    // Guardians in Windows-1252, as a spreadsheet saves them.
+    let guardians = dir.path().join("responsables.csv");
+    let text = "id;nom;prenom;courriel;eleves;lien;legal\nR1;Roth;Hélène;helene.roth@example.fr;503;MERE;O\nR2;Schaller;Marc;;501,999;PERE;O\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    std::fs::write(&guardians, bytes).unwrap();
+    let report = import_csv(t.db(), &uai, CsvKind::Guardians, &guardians, &options)
+        .await
+        .unwrap();
+    assert_eq!(report.relatives.created, 2, "{report}");
+    assert_eq!(report.rejected.len(), 1, "student 999 is unknown: {report}");
+    let q = Query::select()
+        .column(Alias::new("first_name"))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("email")).eq("helene.roth@example.fr"))
+        .to_owned();
+    assert_eq!(t.db().fetch_one::<(String,)>(&q).await.unwrap().0, "Hélène");
+
+    let staff = dir.path().join("personnels.csv");
+    std::fs::write(&staff, "id;nom;prenom;courriel;profil;enseignements;principal\nP1;Weber;Anne;a.weber@example.fr;ENS;4Z:020700,3Z:020700;4Z\n").unwrap();
+    let report = import_csv(t.db(), &uai, CsvKind::Staff, &staff, &options)
+        .await
+        .unwrap();
+    assert_eq!((report.staff.created, report.rejected.len()), (1, 0), "{report}");
+
+    let teacher = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("email")).eq("a.weber@example.fr"))
+        .to_owned();
+    let (teacher,): (uuid::Uuid,) = t.db().fetch_one(&teacher).await.unwrap();
+    let taught = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new("teachings"))
+        .and_where(Expr::col(Alias::new("teacher_id")).eq(teacher))
+        .to_owned();
+    assert_eq!(
+        t.db().fetch_one::<(i64,)>(&taught).await.unwrap().0,
+        2,
+        "she teaches 4Z and 3Z"
+    );
+    let heads = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new("head_teachers"))
+        .and_where(Expr::col(Alias::new("teacher_id")).eq(teacher))
+        .to_owned();
+    assert_eq!(
+        t.db().fetch_one::<(i64,)>(&heads).await.unwrap().0,
+        1,
+        "head teacher of 4Z"
+    );
+    let again = import_csv(t.db(), &uai, CsvKind::Students, &students, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.students.created, again.students.unchanged),
+        (0, 2),
+        "{again}"
+    );
+
+    let bad = dir.path().join("mauvais.csv");
+    std::fs::write(&bad, "id;nom;prenom\n1;A;B\n").unwrap();
+    let report = import_csv(t.db(), &uai, CsvKind::Students, &bad, &options)
+        .await
+        .unwrap();
+    assert!(!report.applied);
+    assert!(
+        report.rejected[0].reason.contains("naissance, classe, groupes"),
+        "{report}"
+    );
+    let report = import_csv(t.db(), "0000000A", CsvKind::Students, &students, &options)
+        .await
+        .unwrap();
+    assert!(!report.applied && report.rejected[0].reason.contains("0000000A"));
+    t.stop().await;
+}

@@ -101,6 +101,75 @@ pub(crate) struct State {
     pub logins: directory::generator::login::Logins,
 }
 
+impl State {
+    pub(crate) fn new(now: Timestamp) -> State {
+        State {
+            now,
+            region: None,
+            schools: HashMap::new(),
+            classes: HashMap::new(),
+            relatives: HashMap::new(),
+            links: vec![],
+            touched_schools: HashSet::new(),
+            logins: Default::default(),
+        }
+    }
+
+    /// Records a family link, applied with the others once every person is known.
+    pub(crate) fn link(
+        &mut self,
+        student: Uuid,
+        school_jointure: &str,
+        relative: &str,
+        relationship: &str,
+        legal: bool,
+    ) {
+        if let Some(school) = self.schools.get(school_jointure) {
+            self.links.push((
+                student,
+                *school,
+                relative.to_string(),
+                relationship.to_string(),
+                legal,
+            ));
+        }
+    }
+}
+
+/// Loads what the import needs to know before the first record (schools by join key, the region).
+pub(crate) async fn load(tx: &mut Tx, st: &mut State) -> db::Result<()> {
+    structures::load_schools(tx, st).await
+}
+
+/// Applies the family links, marks missing people after a complete import, keeps the report, commits.
+pub(crate) async fn finish(
+    mut tx: Tx,
+    mut st: State,
+    report: &mut Report,
+    source: &str,
+    options: &Options,
+    complete: bool,
+) -> Result<(), ImportError> {
+    people::link_relatives(&mut tx, &mut st, report).await?;
+    if complete {
+        people::mark_missing(&mut tx, &st, options.grace_days, report).await?;
+    }
+    let run = Query::insert()
+        .into_table(Alias::new("import_runs"))
+        .columns(["id", "started_at", "finished_at", "source", "report"].map(Alias::new))
+        .values_panic([
+            kernel::new_id().into(),
+            options.now.millis().into(),
+            options.now.millis().into(),
+            source.into(),
+            report.to_json().into(),
+        ])
+        .to_owned();
+    tx.execute(&run).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Imports `paths` into the directory. See the module documentation for the rules.
 pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result<Report, ImportError> {
     let files = collect_files(paths)?;
@@ -111,17 +180,8 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
     };
     let complete = files.iter().any(|(_, k)| k.mode == Some(Mode::Complet));
     let mut tx = db.begin().await?;
-    let mut st = State {
-        now: options.now,
-        region: None,
-        schools: HashMap::new(),
-        classes: HashMap::new(),
-        relatives: HashMap::new(),
-        links: vec![],
-        touched_schools: HashSet::new(),
-        logins: Default::default(),
-    };
-    structures::load_schools(&mut tx, &mut st).await?;
+    let mut st = State::new(options.now);
+    load(&mut tx, &mut st).await?;
     for (path, kind) in &files {
         let reader = aaf::Reader::open(path).map_err(|e| ImportError::Io(path.display().to_string(), e))?;
         for item in reader {
@@ -173,28 +233,12 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
             }
         }
     }
-    people::link_relatives(&mut tx, &mut st, &mut report).await?;
-    if complete {
-        people::mark_missing(&mut tx, &st, options.grace_days, &mut report).await?;
-    }
-    let run = Query::insert()
-        .into_table(Alias::new("import_runs"))
-        .columns(["id", "started_at", "finished_at", "source", "report"].map(Alias::new))
-        .values_panic([
-            kernel::new_id().into(),
-            options.now.millis().into(),
-            options.now.millis().into(),
-            "aaf".into(),
-            report.to_json().into(),
-        ])
-        .to_owned();
-    tx.execute(&run).await?;
-    tx.commit().await?;
+    finish(tx, st, &mut report, "aaf", options, complete).await?;
     Ok(report)
 }
 
 /// Applies one record; `Ok(Err(reason))` when the record is refused (and nothing of it written).
-async fn apply(
+pub(crate) async fn apply(
     tx: &mut Tx,
     st: &mut State,
     record: Record,
