@@ -16,6 +16,8 @@ pub const START: Timestamp = Timestamp(1_788_328_500_000);
 pub struct TestApp {
     pub base: String,
     pub app: App,
+    /// The settings the app runs with (database URL, data directory), for tests that start the binary.
+    pub settings: Settings,
     pub clock: ManualClock,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -59,6 +61,7 @@ impl TestApp {
         });
         TestApp {
             base,
+            settings,
             app,
             clock,
             stop: Some(stop),

@@ -409,3 +409,68 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
     assert!(!report.applied && report.rejected[0].reason.contains("0000000A"));
     t.stop().await;
 }
+
+/// An export of one collège with `students` students, written like the académie's files.
+fn big_export(students: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let uai = kernel::Uai::from_number(671_234).unwrap();
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?><ficAlimMENESR>"#;
+    let school = format!(
+        r#"{head}<addRequest><operationalAttributes><attr name="categorieStructure"><value>EtabEducNat</value></attr></operationalAttributes><identifier><id>9001</id></identifier><attributes><attr name="ENTStructureJointure"><value>9001</value></attr><attr name="ENTStructureUAI"><value>{uai}</value></attr><attr name="ENTStructureNomCourant"><value>COLLEGE$DU$TEST</value></attr><attr name="ENTStructureTypeStruct"><value>CLG</value></attr><attr name="ENTServAcAcademie"><value>STRASBOURG</value></attr></attributes></addRequest></ficAlimMENESR>"#
+    );
+    std::fs::write(
+        dir.path().join("ENT_T_Complet_20260901_EtabEducNat_0000.xml"),
+        school,
+    )
+    .unwrap();
+    let mut eleves = String::from(head);
+    for i in 0..students {
+        eleves.push_str(&format!(
+            r#"<addRequest><operationalAttributes><attr name="categoriePersonne"><value>Eleve</value></attr></operationalAttributes><identifier><id>E{i}</id></identifier><attributes><attr name="ENTPersonJointure"><value>E{i}</value></attr><attr name="sn"><value>NOM{i}</value></attr><attr name="givenName"><value>Prénom</value></attr><attr name="ENTPersonDateNaissance"><value>01/01/2013</value></attr><attr name="ENTPersonStructRattach"><value>9001</value></attr><attr name="ENTEleveClasses"><value>9001$5{}</value></attr></attributes></addRequest>"#,
+            i % 12
+        ));
+    }
+    eleves.push_str("</ficAlimMENESR>");
+    std::fs::write(dir.path().join("ENT_T_Complet_20260901_Eleve_0000.xml"), eleves).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn an_import_killed_halfway_leaves_the_directory_as_it_was_and_a_rerun_completes() {
+    let t = TestApp::spawn().await;
+    let export = big_export(6_000);
+    let command = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ardoise"));
+        c.args(["import", "aaf"])
+            .arg(export.path())
+            .arg("--data")
+            .arg(&t.settings.data_dir);
+        c.env("ARDOISE_DATABASE_URL", t.settings.database_url())
+            .env("ARDOISE_LOG", "warn");
+        c.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    let mut child = command().spawn().unwrap();
+    // Kill it once it is writing: the first students appear in its transaction, not in ours.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        still_running,
+        "the import finished before being killed: make the export bigger"
+    );
+    assert_eq!(
+        count(&t, "users").await,
+        0,
+        "nothing of a killed import is visible"
+    );
+    assert_eq!(count(&t, "schools").await, 0);
+
+    let status = command().status().unwrap();
+    assert!(status.success());
+    assert_eq!(count(&t, "users").await, 6_000);
+    assert_eq!(count(&t, "import_runs").await, 1);
+    t.stop().await;
+}
