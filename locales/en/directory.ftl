@@ -49,3 +49,7 @@ imports-deactivated = Deactivated:
 imports-reactivated = Reactivated:
 imports-rejected = Rejected records
 imports-line = line
+archives-title = Previous years
+archives-intro = Classes and groups of the years archived at year rollover, read-only.
+archives-year = Year
+archives-link = Classes of previous years

@@ -49,3 +49,7 @@ imports-deactivated = Désactivés :
 imports-reactivated = Réactivés :
 imports-rejected = Enregistrements rejetés
 imports-line = ligne
+archives-title = Années précédentes
+archives-intro = Les classes et groupes des années archivées à la bascule d'année, en lecture seule.
+archives-year = Année
+archives-link = Classes des années précédentes

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "activation"),
     migration!(4, "mfa"),
     migration!(5, "import"),
+    migration!(6, "rollover"),
 ];
 
 const CREATE_LEDGER: &str =

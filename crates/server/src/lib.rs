@@ -28,6 +28,8 @@ pub enum Error {
     Generator(#[from] directory::generator::GenError),
     #[error("comptes : {0}")]
     Identity(#[from] identity::SignInError),
+    #[error("bascule d'année : {0}")]
+    Rollover(#[from] directory::rollover::RolloverError),
     #[error("import : {0}")]
     Import(#[from] import::apply::ImportError),
 }

@@ -59,6 +59,14 @@ enum Command {
         #[command(subcommand)]
         format: ImportFormat,
     },
+    /// Year rollover: archive the ending year's classes (read-only), before the new year's import.
+    Rollover {
+        /// The year that ends, e.g. 2025-2026.
+        #[arg(long)]
+        year: String,
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     /// Apply the database migrations and exit.
     Migrate {
         #[arg(long)]
@@ -251,6 +259,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 Err(Error::Config("import refusé : voir le rapport".into()))
             }
+        }
+        Command::Rollover { year, data } => {
+            if let Some(d) = data {
+                settings.data_dir = d;
+            }
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let app = App::build(&settings, clock).await?;
+            let done = directory::rollover::roll_over(&app.db, &year).await?;
+            println!("{done}");
+            Ok(())
         }
         Command::Migrate { data } => {
             if let Some(d) = data {

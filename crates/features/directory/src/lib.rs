@@ -5,6 +5,7 @@
 pub mod generator;
 pub mod model;
 mod pages;
+pub mod rollover;
 pub mod service;
 pub mod store;
 

@@ -24,6 +24,7 @@ pub fn routes() -> Router<Directory> {
     Router::new()
         .route("/annuaire", get(home))
         .route("/annuaire/classes/{id}", get(class_page))
+        .route("/annuaire/archives", get(archives))
 }
 
 #[derive(serde::Deserialize)]
@@ -110,6 +111,33 @@ async fn class_page(
             user: Some(&user),
         },
         &view.class.name,
+        &body,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "directory_archives.html")]
+struct ArchivesTemplate {
+    t: Tr,
+    classes: Vec<crate::rollover::ArchivedClass>,
+}
+
+/// Last years' classes of the school, read-only, for its staff.
+async fn archives(State(dir): State<Directory>, lang: Lang, user: CurrentUser) -> WebResult<Html<String>> {
+    let school = match user.context.context {
+        Context::School { school, profile } if profile.is_staff() && profile != Profile::Teacher => school,
+        _ => return Err(web::AppError::Forbidden),
+    };
+    let classes = crate::rollover::archived_classes(dir.db(), school).await?;
+    let body = ArchivesTemplate { t: Tr(lang), classes }
+        .render()
+        .map_err(web::AppError::internal)?;
+    web::page(
+        &Chrome {
+            lang,
+            user: Some(&user),
+        },
+        &Tr(lang).get("archives-title"),
         &body,
     )
 }

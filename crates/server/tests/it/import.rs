@@ -474,3 +474,50 @@ async fn an_import_killed_halfway_leaves_the_directory_as_it_was_and_a_rerun_com
     assert_eq!(count(&t, "import_runs").await, 1);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn the_year_rollover_archives_classes_read_only_then_the_new_year_is_imported() {
+    let t = TestApp::spawn_demo().await;
+    let classes = count(&t, "classes").await;
+    let people = count(&t, "users").await;
+    let done = directory::rollover::roll_over(t.db(), "2025-2026").await.unwrap();
+    assert_eq!(done.classes as i64, classes);
+    assert_eq!(
+        count(&t, "classes").await,
+        0,
+        "the new year starts without classes"
+    );
+    assert_eq!(count(&t, "class_students").await, 0);
+    assert_eq!(count(&t, "archived_classes").await, classes);
+    assert_eq!(count(&t, "users").await, people, "people and accounts stay");
+    let err = directory::rollover::roll_over(t.db(), "2025-2026")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("déjà archivée"));
+    assert!(
+        directory::rollover::roll_over(t.db(), "2025")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("AAAA-AAAA")
+    );
+
+    let cpe = t.signed_in("demo.cpe").await;
+    let (status, html) = cpe.get_html("/annuaire/archives").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("2025-2026") && html.contains("3A"),
+        "last year's classes are listed"
+    );
+    let prof = t.signed_in("demo.prof").await;
+    assert_eq!(prof.get("/annuaire/archives").await.status(), 403);
+
+    let export = complete_export();
+    let report = run(&t, &[export.path().to_path_buf()], 30).await;
+    assert!(report.applied && report.rejected.is_empty(), "{report}");
+    assert!(
+        count(&t, "classes").await > 0,
+        "the new year's classes come from the import"
+    );
+    t.stop().await;
+}
