@@ -1,16 +1,14 @@
 //! The person's own account: their sessions (signing out one or all the others) and their password.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::Extension;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use web::{AppError, Chrome, CurrentUser, Lang, Tr, WebResult};
 
+use crate::pages::ClientIp;
 use crate::service::Identity;
 use crate::store;
 
@@ -167,12 +165,10 @@ async fn change_password(
     State(identity): State<Identity>,
     lang: Lang,
     user: CurrentUser,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<PasswordForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
-    let ip = crate::pages::client_ip(&identity, &headers, peer.map(|c| c.0.0));
     match identity
         .change_password(&user, &f.current, &f.password, &f.confirm, &ip)
         .await

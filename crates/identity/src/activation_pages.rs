@@ -1,12 +1,9 @@
 //! Activation pages: the two-step first sign-in with a code, the school administrator's letters page
 //! and the authentication journal.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::Extension;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -16,7 +13,7 @@ use web::{AppError, Chrome, CurrentUser, Lang, Msg, Tr, WebResult};
 use crate::SESSION_COOKIE;
 use crate::audit;
 use crate::onboarding::{ActivationError, ActivationForm, may_administer};
-use crate::pages::{anonymous_page, client_ip, minutes, pre_session_ok};
+use crate::pages::{ClientIp, anonymous_page, minutes, pre_session_ok};
 use crate::service::Identity;
 
 pub fn routes() -> Router<Identity> {
@@ -173,7 +170,7 @@ async fn check(
     State(identity): State<Identity>,
     lang: Lang,
     headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ActivationFields>,
 ) -> Response {
     if !pre_session_ok(&identity, &headers, &f.csrf_token) {
@@ -185,7 +182,6 @@ async fn check(
             &ActivationError::Field("csrf", Msg::new("error-csrf")),
         );
     }
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     match identity.check_activation(&f.login, &f.code, &ip).await {
         Ok(person) => {
             let name = format!("{} {}", person.first_name, person.last_name);
@@ -199,7 +195,7 @@ async fn finish(
     State(identity): State<Identity>,
     lang: Lang,
     headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ActivationFields>,
 ) -> Response {
     if !pre_session_ok(&identity, &headers, &f.csrf_token) {
@@ -211,7 +207,6 @@ async fn finish(
             &ActivationError::Field("csrf", Msg::new("error-csrf")),
         );
     }
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -309,8 +304,7 @@ struct LettersForm {
 async fn letters(
     State(identity): State<Identity>,
     user: CurrentUser,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<LettersForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
@@ -318,7 +312,6 @@ async fn letters(
         .class
         .parse()
         .map_err(|_| AppError::BadRequest(Msg::new("activation-class-missing")))?;
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     let batch = identity
         .issue_class_codes(&user, class, f.guardians.is_some(), &ip)
         .await?;
@@ -407,12 +400,10 @@ struct ResetForm {
 async fn reset(
     State(identity): State<Identity>,
     user: CurrentUser,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ResetForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     let batch = identity.reset_account(&user, &f.login, &ip).await?;
     let disposition = "attachment; filename=\"reinitialisation.pdf\"".to_string();
     Ok((

@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::Extension;
 use axum::Router;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -173,26 +172,41 @@ struct LoginForm {
     next: Option<String>,
 }
 
-pub(crate) fn client_ip(identity: &Identity, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    if identity.config.trust_proxy
-        && let Some(hop) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-    {
-        return hop.to_string();
+/// The client's address: the TCP peer, or the last X-Forwarded-For hop behind a trusted proxy.
+/// An extractor, so every handler that throttles or audits reads it the same way.
+pub(crate) struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<Identity> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        identity: &Identity,
+    ) -> Result<Self, Self::Rejection> {
+        if identity.config.trust_proxy
+            && let Some(hop) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+        {
+            return Ok(ClientIp(hop.to_string()));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
     }
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 async fn login(
     State(identity): State<Identity>,
     lang: Lang,
     headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let page = LoginPage {
@@ -220,7 +234,6 @@ async fn login(
             None,
         );
     }
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -295,12 +308,10 @@ struct CsrfOnly {
 async fn logout(
     State(identity): State<Identity>,
     user: CurrentUser,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     user.check_csrf(&form.csrf_token)?;
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     identity.sign_out(&user, &ip).await?;
     let mut response = Redirect::to("/login?bye=1").into_response();
     let clear = web::cookie::clear(SESSION_COOKIE, identity.config.secure_cookies);

@@ -1,19 +1,16 @@
 //! Second-factor pages: the code step of sign-in, and enrolment with a QR code and recovery codes.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::Extension;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use web::{AppError, Chrome, CurrentUser, Lang, Tr, WebResult};
 
 use super::{MfaError, totp};
 use crate::SESSION_COOKIE;
-use crate::pages::client_ip;
+use crate::pages::ClientIp;
 use crate::service::Identity;
 
 pub fn routes() -> Router<Identity> {
@@ -81,15 +78,13 @@ async fn check_code(
     State(identity): State<Identity>,
     lang: Lang,
     user: CurrentUser,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
     if !user.second_factor_pending {
         return Ok(Redirect::to("/").into_response());
     }
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     match identity.pass_second_factor(&user, &f.code, &ip).await {
         Ok(()) => Ok(Redirect::to("/").into_response()),
         Err(MfaError::WrongCode) => {
@@ -173,12 +168,10 @@ async fn enrol(
     State(identity): State<Identity>,
     lang: Lang,
     user: CurrentUser,
-    headers: HeaderMap,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
-    let ip = client_ip(&identity, &headers, peer.map(|c| c.0.0));
     match identity.confirm_enrolment(&user, &f.code, &ip).await {
         Ok(codes) => {
             let body = DoneTemplate {
