@@ -99,6 +99,10 @@ pub(crate) struct State {
     pub links: Vec<(Uuid, Uuid, String, String, bool)>,
     pub touched_schools: HashSet<Uuid>,
     pub logins: directory::generator::login::Logins,
+    /// Every login and alias in use, loaded at the first new person.
+    pub taken_logins: Option<HashSet<String>>,
+    /// Students this import created: they have no classes or family links to compare with yet.
+    pub new_students: HashSet<Uuid>,
 }
 
 impl State {
@@ -112,6 +116,8 @@ impl State {
             links: vec![],
             touched_schools: HashSet::new(),
             logins: Default::default(),
+            taken_logins: None,
+            new_students: HashSet::new(),
         }
     }
 

@@ -73,14 +73,26 @@ pub(crate) async fn upsert_person(
         }
         return Ok((row.id, row.deactivated_at.is_some()));
     }
+    if st.taken_logins.is_none() {
+        // Loaded once, at the first new person: a query per candidate login costs more than the set.
+        let q = Query::select()
+            .columns(["login", "login_alias"].map(Alias::new))
+            .from(Alias::new("users"))
+            .to_owned();
+        let rows: Vec<(String, Option<String>)> = tx.fetch_all(&q).await?;
+        st.taken_logins = Some(
+            rows.into_iter()
+                .flat_map(|(l, a)| std::iter::once(l).chain(a))
+                .collect(),
+        );
+    }
     let login = loop {
         let candidate = st.logins.next(&who.first_name, &who.last_name);
-        let q = Query::select()
-            .expr(Expr::val(1))
-            .from(Alias::new("users"))
-            .cond_where(col_eq("login", candidate.as_str()).or(col_eq("login_alias", candidate.as_str())))
-            .to_owned();
-        if tx.fetch_optional::<(i32,)>(&q).await?.is_none() {
+        if st
+            .taken_logins
+            .as_mut()
+            .is_none_or(|taken| taken.insert(candidate.clone()))
+        {
             break candidate;
         }
     };
@@ -150,6 +162,7 @@ pub(crate) async fn student(
             s.structure
         )));
     };
+    let created_before = report.students.created;
     let (id, was_deactivated) = upsert_person(
         tx,
         st,
@@ -159,6 +172,10 @@ pub(crate) async fn student(
         &mut report.students,
     )
     .await?;
+    let new = report.students.created > created_before;
+    if new {
+        st.new_students.insert(id);
+    }
     report.reactivated += u64::from(was_deactivated);
     add_membership(tx, school, id, "ELV", None).await?;
     let mut wanted = BTreeSet::new();
@@ -173,19 +190,25 @@ pub(crate) async fn student(
         .and_where(col_eq("school_id", school))
         .and_where(col_eq("student_id", id))
         .to_owned();
-    let current: BTreeSet<Uuid> = tx
-        .fetch_all::<(Uuid,)>(&q)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
+    // A person created by this import has no classes yet: nothing to read or delete.
+    let current: BTreeSet<Uuid> = if new {
+        BTreeSet::new()
+    } else {
+        tx.fetch_all::<(Uuid,)>(&q)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
+    };
     if current != wanted {
-        let q = Query::delete()
-            .from_table(Alias::new("class_students"))
-            .and_where(col_eq("school_id", school))
-            .and_where(col_eq("student_id", id))
-            .to_owned();
-        tx.execute(&q).await?;
+        if !current.is_empty() {
+            let q = Query::delete()
+                .from_table(Alias::new("class_students"))
+                .and_where(col_eq("school_id", school))
+                .and_where(col_eq("student_id", id))
+                .to_owned();
+            tx.execute(&q).await?;
+        }
         for class in &wanted {
             let q = Query::insert()
                 .into_table(Alias::new("class_students"))
@@ -263,13 +286,19 @@ pub(crate) async fn link_relatives(tx: &mut Tx, st: &mut State, report: &mut Rep
             .from(Alias::new("guardianships"))
             .and_where(col_eq("student_id", student))
             .to_owned();
-        let current: BTreeSet<(Uuid, String, bool)> = tx.fetch_all(&q).await?.into_iter().collect();
+        let current: BTreeSet<(Uuid, String, bool)> = if st.new_students.contains(&student) {
+            BTreeSet::new()
+        } else {
+            tx.fetch_all(&q).await?.into_iter().collect()
+        };
         if current != wanted {
-            let q = Query::delete()
-                .from_table(Alias::new("guardianships"))
-                .and_where(col_eq("student_id", student))
-                .to_owned();
-            tx.execute(&q).await?;
+            if !current.is_empty() {
+                let q = Query::delete()
+                    .from_table(Alias::new("guardianships"))
+                    .and_where(col_eq("student_id", student))
+                    .to_owned();
+                tx.execute(&q).await?;
+            }
             for (guardian, relationship, legal) in &wanted {
                 let q = Query::insert()
                     .into_table(Alias::new("guardianships"))
