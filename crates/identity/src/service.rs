@@ -17,12 +17,14 @@ use crate::store;
 use crate::throttle::FailureLimiter;
 
 /// How long sessions live.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SessionPolicy {
     /// Signed out after this long without a request.
     pub idle_secs: i64,
     /// Signed out this long after signing in, whatever the activity.
     pub absolute_secs: i64,
+    /// A shorter (or longer) idle time for the sessions acting in some profiles (direction, vie scolaire).
+    pub idle_by_profile: Vec<(kernel::Profile, i64)>,
 }
 
 impl Default for SessionPolicy {
@@ -30,7 +32,19 @@ impl Default for SessionPolicy {
         SessionPolicy {
             idle_secs: 2 * 3600,
             absolute_secs: 12 * 3600,
+            idle_by_profile: vec![],
         }
+    }
+}
+
+impl SessionPolicy {
+    /// The idle time of a session acting in `context`.
+    pub fn idle_secs_for(&self, context: Option<Context>) -> i64 {
+        let profile = context.and_then(|c| c.profile());
+        self.idle_by_profile
+            .iter()
+            .find(|(p, _)| Some(*p) == profile)
+            .map_or(self.idle_secs, |(_, secs)| *secs)
     }
 }
 
@@ -372,7 +386,8 @@ impl Identity {
             return Ok(Resolved::Unknown);
         };
         let now = self.now();
-        let idle_deadline = Timestamp(row.last_seen_at).plus_secs(self.config.sessions.idle_secs);
+        let idle = self.config.sessions.idle_secs_for(row.context());
+        let idle_deadline = Timestamp(row.last_seen_at).plus_secs(idle);
         if now >= Timestamp(row.expires_at) || now >= idle_deadline {
             store::delete_session(&self.db, &hash).await?;
             return Ok(Resolved::Expired);
@@ -438,7 +453,15 @@ impl Identity {
 
     /// Deletes expired sessions; run periodically by the server.
     pub async fn purge_sessions(&self) -> Result<u64, db::Error> {
-        store::purge_sessions(&self.db, self.now(), self.config.sessions.idle_secs).await
+        // Purge only what no profile's idle time could still keep alive.
+        let longest = self
+            .config
+            .sessions
+            .idle_by_profile
+            .iter()
+            .map(|(_, s)| *s)
+            .fold(self.config.sessions.idle_secs, i64::max);
+        store::purge_sessions(&self.db, self.now(), longest).await
     }
 }
 

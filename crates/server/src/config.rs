@@ -34,6 +34,8 @@ pub struct Settings {
     pub activation_days: i64,
     /// Profiles that must use a second factor (codes: DIR, EVS, ETA, ENS…).
     pub mfa_required: Vec<String>,
+    /// Idle time per profile code, overriding `session_idle_secs` (e.g. `DIR = 1800`).
+    pub session_idle_by_profile: std::collections::BTreeMap<String, i64>,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -80,6 +82,7 @@ impl Default for Settings {
             public_url: None,
             activation_days: 60,
             mfa_required: vec!["DIR".into(), "EVS".into(), "ETA".into()],
+            session_idle_by_profile: Default::default(),
             demo_hint: false,
         }
     }
@@ -157,6 +160,18 @@ impl Settings {
             .map(|code| {
                 code.parse()
                     .map_err(|e: kernel::UnknownProfile| Error::Config(format!("mfa_required : {e}")))
+            })
+            .collect()
+    }
+
+    pub fn session_idle_by_profile(&self) -> Result<Vec<(kernel::Profile, i64)>, Error> {
+        self.session_idle_by_profile
+            .iter()
+            .map(|(code, secs)| {
+                let profile = code.parse().map_err(|e: kernel::UnknownProfile| {
+                    Error::Config(format!("session_idle_by_profile : {e}"))
+                })?;
+                Ok((profile, *secs))
             })
             .collect()
     }

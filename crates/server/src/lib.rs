@@ -56,6 +56,7 @@ impl App {
                 sessions: SessionPolicy {
                     idle_secs: settings.session_idle_secs,
                     absolute_secs: settings.session_absolute_secs,
+                    idle_by_profile: settings.session_idle_by_profile()?,
                 },
                 secure_cookies: settings.secure_cookies,
                 trust_proxy: settings.trust_proxy,

@@ -300,3 +300,22 @@ async fn a_person_sees_their_sessions_and_signs_out_the_others() {
     assert_eq!(laptop.get("/").await.status(), 200, "the laptop stays signed in");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn idle_timeouts_can_be_shorter_for_some_profiles() {
+    let t = TestApp::spawn_demo_with(|s| {
+        s.mfa_required.clear();
+        s.session_idle_by_profile.insert("DIR".into(), 600);
+    })
+    .await;
+    let direction = t.signed_in("demo.direction").await;
+    let student = t.signed_in("demo.eleve").await;
+    t.clock.advance_secs(11 * 60);
+    assert_eq!(
+        location(&direction.get("/").await),
+        "/login?expired=1",
+        "ten minutes for the direction"
+    );
+    assert_eq!(student.get("/").await.status(), 200, "two hours for students");
+    t.stop().await;
+}
