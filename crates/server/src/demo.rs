@@ -57,3 +57,26 @@ pub async fn ensure_demo(app: &App) -> Result<bool, Error> {
     generate(app, &demo_params(), None).await?;
     Ok(true)
 }
+
+/// Generates a region as AAF files in `out`: through a scratch SQLite database, then the directory export.
+pub async fn generate_aaf(params: &Params, out: &std::path::Path) -> Result<(), Error> {
+    let work = std::env::temp_dir().join(format!("ardoise-gen-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&work)?;
+    let outcome = async {
+        let db = db::Db::connect(&format!("sqlite://{}", work.join("gen.db").display()), 4).await?;
+        db.migrate().await?;
+        let report = generator::generate(&db, params).await?;
+        println!("{report}");
+        let date = import::aaf::Date::new(2026, 9, 1).ok_or_else(|| Error::Config("date".into()))?;
+        let options = import::aaf::ExportOptions::new("Ardoise", date);
+        let exported = import::aaf::export_directory(&db, out, &options)
+            .await
+            .map_err(|e| Error::Config(e.to_string()))?;
+        println!("{exported}");
+        db.close().await;
+        Ok(())
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&work);
+    outcome
+}

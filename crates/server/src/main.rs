@@ -51,6 +51,12 @@ enum Command {
         /// Give every generated account this password, hashed once (load tests only).
         #[arg(long)]
         password: Option<String>,
+        /// `db` writes into the database; `aaf` writes the region as AAF files into --out instead.
+        #[arg(long, default_value = "db")]
+        format: String,
+        /// Folder for --format aaf.
+        #[arg(long)]
+        out: Option<PathBuf>,
         #[arg(long)]
         data: Option<PathBuf>,
     },
@@ -180,21 +186,33 @@ async fn run(cli: Cli) -> Result<(), Error> {
             demo_accounts,
             password,
             data,
+            format,
+            out,
         } => {
-            if let Some(d) = data {
-                settings.data_dir = d;
-            }
-            std::fs::create_dir_all(&settings.data_dir)?;
-            let app = App::build(&settings, clock).await?;
             let params = directory::generator::Params {
                 seed,
                 schools,
                 students,
                 demo_accounts,
             };
-            let report = server::demo::generate(&app, &params, password.as_deref()).await?;
-            println!("{report}");
-            Ok(())
+            match format.as_str() {
+                "aaf" => {
+                    let out =
+                        out.ok_or_else(|| Error::Config("--format aaf demande --out DOSSIER".into()))?;
+                    server::demo::generate_aaf(&params, &out).await
+                }
+                "db" => {
+                    if let Some(d) = data {
+                        settings.data_dir = d;
+                    }
+                    std::fs::create_dir_all(&settings.data_dir)?;
+                    let app = App::build(&settings, clock).await?;
+                    let report = server::demo::generate(&app, &params, password.as_deref()).await?;
+                    println!("{report}");
+                    Ok(())
+                }
+                other => Err(Error::Config(format!("--format « {other} » : db ou aaf"))),
+            }
         }
         Command::Import {
             format:

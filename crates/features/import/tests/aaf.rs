@@ -4,8 +4,13 @@
 // One test binary; the broken-file and streaming tests live beside it.
 #[path = "aaf/broken.rs"]
 mod broken;
+#[cfg(feature = "directory")]
+#[path = "aaf/export.rs"]
+mod export;
 #[path = "aaf/streaming.rs"]
 mod streaming;
+#[path = "aaf/writer.rs"]
+mod writer;
 
 use std::io::Cursor;
 use std::path::PathBuf;

@@ -1,4 +1,5 @@
-//! The AAF import's parsing layer: ficAlimMENESR files in, typed records out, no database.
+//! AAF files: reading them (ficAlimMENESR in, typed records out) and writing them (`AafWriter`; and,
+//! with the `directory` feature, `export_directory` from the directory).
 //!
 //! The académie's directory (AAF) sends six kinds of files ([`FileType`]), each a stream of
 //! `addRequest`, `modifyRequest` and `deleteRequest` elements, in UTF-8 or ISO-8859-15. The
@@ -36,6 +37,8 @@
 //! ```
 
 mod error;
+#[cfg(feature = "directory")]
+mod export;
 mod fields;
 mod files;
 mod grammar;
@@ -44,8 +47,11 @@ mod profile;
 mod reader;
 mod records;
 mod source;
+mod writer;
 
 pub use error::{ErrorKind, ParseError, Problem, RecordError};
+#[cfg(feature = "directory")]
+pub use export::{ExportError, ExportOptions, ExportReport, export_directory};
 pub use fields::{Date, display_name, split_fields};
 pub use files::{FileKind, FileType, Mode, classify};
 pub use operation::{Action, Attribute, Attributes, Operation};
@@ -55,3 +61,4 @@ pub use records::{
     Address, CodeLabel, Contacts, Function, Identity, Mef, Membership, Record, Relative, RelativeLink, Staff,
     Structure, Student, Subject, TeachingAssignment,
 };
+pub use writer::{AafWriter, Charset, RecordBuilder, Unmappable, WriteError, WriteSummary};
