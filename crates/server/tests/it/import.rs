@@ -438,7 +438,7 @@ fn big_export(students: usize) -> tempfile::TempDir {
 #[tokio::test]
 async fn an_import_killed_halfway_leaves_the_directory_as_it_was_and_a_rerun_completes() {
     let t = TestApp::spawn().await;
-    let export = big_export(6_000);
+    let export = big_export(40_000);
     let command = || {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ardoise"));
         c.args(["import", "aaf"])
@@ -453,7 +453,7 @@ async fn an_import_killed_halfway_leaves_the_directory_as_it_was_and_a_rerun_com
     };
     let mut child = command().spawn().unwrap();
     // Kill it once it is writing: the first students appear in its transaction, not in ours.
-    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let still_running = child.try_wait().unwrap().is_none();
     child.kill().unwrap();
     child.wait().unwrap();
@@ -470,7 +470,7 @@ async fn an_import_killed_halfway_leaves_the_directory_as_it_was_and_a_rerun_com
 
     let status = command().status().unwrap();
     assert!(status.success());
-    assert_eq!(count(&t, "users").await, 6_000);
+    assert_eq!(count(&t, "users").await, 40_000);
     assert_eq!(count(&t, "import_runs").await, 1);
     t.stop().await;
 }

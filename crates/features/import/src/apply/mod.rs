@@ -103,6 +103,9 @@ pub(crate) struct State {
     pub taken_logins: Option<HashSet<String>>,
     /// Students this import created: they have no classes or family links to compare with yet.
     pub new_students: HashSet<Uuid>,
+    /// Rows of new people not yet written, and their join keys.
+    pub pending: people::Pending,
+    pub created: HashMap<String, Uuid>,
 }
 
 impl State {
@@ -118,6 +121,8 @@ impl State {
             logins: Default::default(),
             taken_logins: None,
             new_students: HashSet::new(),
+            pending: Default::default(),
+            created: HashMap::new(),
         }
     }
 
@@ -215,15 +220,18 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
                                 reason,
                             });
                         }
+                        people::flush_if_full(&mut tx, &mut st).await?;
                     }
                     Err(e) => reject(&mut report, &e),
                 },
                 Action::Delete => {
+                    people::flush(&mut tx, &mut st).await?;
                     if kind.file_type != FileType::EtabEducNat {
                         report.deactivated += people::deactivate(&mut tx, &op.identifier, st.now).await?;
                     }
                 }
                 Action::Modify => {
+                    people::flush(&mut tx, &mut st).await?;
                     if let Err(reason) =
                         modify::modify(&mut tx, &mut st, kind.file_type, &op, &mut report).await?
                     {

@@ -32,6 +32,9 @@ pub(crate) async fn upsert_person(
     counts: &mut Counts,
 ) -> db::Result<(Uuid, bool)> {
     let birth = who.birth_date.map(|d| d.iso());
+    if st.created.contains_key(jointure) {
+        flush(tx, st).await?;
+    }
     let q = Query::select()
         .columns(
             [
@@ -97,35 +100,18 @@ pub(crate) async fn upsert_person(
         }
     };
     let id = kernel::new_id();
-    let q = Query::insert()
-        .into_table(Alias::new("users"))
-        .columns(
-            [
-                "id",
-                "login",
-                "first_name",
-                "last_name",
-                "birth_date",
-                "email",
-                "jointure",
-                "created_at",
-                "last_import_at",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            id.into(),
-            login.into(),
-            who.first_name.as_str().into(),
-            who.last_name.as_str().into(),
-            birth.into(),
-            email.map(str::to_string).into(),
-            jointure.into(),
-            st.now.millis().into(),
-            st.now.millis().into(),
-        ])
-        .to_owned();
-    tx.execute(&q).await?;
+    st.pending.users.push(vec![
+        id.into(),
+        login.into(),
+        who.first_name.as_str().into(),
+        who.last_name.as_str().into(),
+        birth.into(),
+        email.map(str::to_string).into(),
+        jointure.into(),
+        st.now.millis().into(),
+        st.now.millis().into(),
+    ]);
+    st.created.insert(jointure.to_string(), id);
     counts.created += 1;
     Ok((id, false))
 }
@@ -177,7 +163,13 @@ pub(crate) async fn student(
         st.new_students.insert(id);
     }
     report.reactivated += u64::from(was_deactivated);
-    add_membership(tx, school, id, "ELV", None).await?;
+    if new {
+        st.pending
+            .memberships
+            .push(vec![school.into(), id.into(), "ELV".into(), db::Cell::Null]);
+    } else {
+        add_membership(tx, school, id, "ELV", None).await?;
+    }
     let mut wanted = BTreeSet::new();
     for (list, kind) in [(&s.classes, "classe"), (&s.groups, "groupe")] {
         for m in list.iter().filter(|m| m.structure == s.structure) {
@@ -210,6 +202,12 @@ pub(crate) async fn student(
             tx.execute(&q).await?;
         }
         for class in &wanted {
+            if new {
+                st.pending
+                    .class_students
+                    .push(vec![school.into(), (*class).into(), id.into()]);
+                continue;
+            }
             let q = Query::insert()
                 .into_table(Alias::new("class_students"))
                 .columns(["school_id", "class_id", "student_id"].map(Alias::new))
@@ -252,6 +250,7 @@ pub(crate) async fn relative(
 
 /// Family links, once students and relatives are all known: each student's set is replaced if it changed.
 pub(crate) async fn link_relatives(tx: &mut Tx, st: &mut State, report: &mut Report) -> db::Result<()> {
+    flush(tx, st).await?;
     let mut links = std::mem::take(&mut st.links);
     links.sort_by_key(|l| l.0);
     for group in links.chunk_by(|a, b| a.0 == b.0) {
@@ -350,6 +349,7 @@ pub(crate) async fn staff(
         counts,
     )
     .await?;
+    flush(tx, st).await?;
     let q = Query::select()
         .columns(["school_id", "profile"].map(Alias::new))
         .from(Alias::new("memberships"))
@@ -488,5 +488,56 @@ pub(crate) async fn mark_missing(
         .cond_where(not_seen.and(Expr::col(Alias::new("missing_since")).is_not_null()))
         .to_owned();
     report.missing = tx.fetch_one::<(i64,)>(&q).await?.0 as u64;
+    Ok(())
+}
+
+/// Rows of the people this import created, written in bulk (COPY on PostgreSQL) rather than one
+/// statement each; flushed before anything reads them back.
+#[derive(Default)]
+pub(crate) struct Pending {
+    pub users: Vec<Vec<db::Cell>>,
+    pub memberships: Vec<Vec<db::Cell>>,
+    pub class_students: Vec<Vec<db::Cell>>,
+}
+
+/// Rows buffered before a flush: large enough to amortise a COPY, small enough to stay light.
+const FLUSH_AT: usize = 2_000;
+
+pub(crate) async fn flush_if_full(tx: &mut Tx, st: &mut State) -> db::Result<()> {
+    if st.pending.users.len() >= FLUSH_AT {
+        flush(tx, st).await
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes the buffered rows, people first (the other rows refer to them).
+pub(crate) async fn flush(tx: &mut Tx, st: &mut State) -> db::Result<()> {
+    let p = std::mem::take(&mut st.pending);
+    let users = [
+        "id",
+        "login",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "email",
+        "jointure",
+        "created_at",
+        "last_import_at",
+    ];
+    tx.bulk_insert("users", &users, &p.users).await?;
+    tx.bulk_insert(
+        "memberships",
+        &["school_id", "user_id", "profile", "function"],
+        &p.memberships,
+    )
+    .await?;
+    tx.bulk_insert(
+        "class_students",
+        &["school_id", "class_id", "student_id"],
+        &p.class_students,
+    )
+    .await?;
+    st.created.clear();
     Ok(())
 }
