@@ -73,17 +73,8 @@ async fn list(State(identity): State<Identity>, lang: Lang, user: CurrentUser) -
         t: Tr(lang),
         csrf_token: &user.csrf_token,
         rows,
-    }
-    .render()
-    .map_err(AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("sessions-title"),
-        &body,
-    )
+    };
+    web::user_page(lang, &user, "sessions-title", &body)
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use kernel::{ClassId, Profile};
-use web::{AppError, Chrome, CurrentUser, Lang, Msg, Tr, WebResult};
+use web::{AppError, CurrentUser, Lang, Msg, Tr, WebResult};
 
 use crate::SESSION_COOKIE;
 use crate::audit;
@@ -279,17 +279,8 @@ async fn letters_page(
         t: Tr(lang),
         csrf_token: &user.csrf_token,
         classes,
-    }
-    .render()
-    .map_err(AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("tile-activation"),
-        &body,
-    )
+    };
+    web::user_page(lang, &user, "tile-activation", &body)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -376,17 +367,8 @@ async fn journal(
         entries,
         kinds,
         selected,
-    }
-    .render()
-    .map_err(AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("tile-journal"),
-        &body,
-    )
+    };
+    web::user_page(lang, &user, "tile-journal", &body)
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -37,3 +37,21 @@ pub fn page(chrome: &Chrome<'_>, title: &str, body: &str) -> Result<Html<String>
         .map(Html)
         .map_err(AppError::internal)
 }
+
+/// Renders a page template inside the shell for a signed-in person, titled by the Fluent key `title_key`.
+pub fn user_page(
+    lang: Lang,
+    user: &CurrentUser,
+    title_key: &str,
+    body: &impl askama::Template,
+) -> Result<Html<String>, AppError> {
+    let body = body.render().map_err(AppError::internal)?;
+    page(
+        &Chrome {
+            lang,
+            user: Some(user),
+        },
+        &Tr(lang).get(title_key),
+        &body,
+    )
+}

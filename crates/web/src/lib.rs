@@ -14,7 +14,7 @@ pub mod security;
 pub use current_user::{ContextChoice, CurrentUser, SessionExpired};
 pub use error::{AppError, ErrorPage, Msg, render_error_pages};
 pub use i18n::{Lang, Tr};
-pub use layout::{Chrome, page};
+pub use layout::{Chrome, page, user_page};
 
 /// The result type of handlers.
 pub type WebResult<T> = Result<T, AppError>;

@@ -62,17 +62,8 @@ async fn home(
         t: Tr(lang),
         home: &home,
         current_school,
-    }
-    .render()
-    .map_err(web::AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("directory-title"),
-        &body,
-    )
+    };
+    web::user_page(lang, &user, "directory-title", &body)
 }
 
 #[derive(Template)]
@@ -129,15 +120,6 @@ async fn archives(State(dir): State<Directory>, lang: Lang, user: CurrentUser) -
         _ => return Err(web::AppError::Forbidden),
     };
     let classes = crate::rollover::archived_classes(dir.db(), school).await?;
-    let body = ArchivesTemplate { t: Tr(lang), classes }
-        .render()
-        .map_err(web::AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("archives-title"),
-        &body,
-    )
+    let body = ArchivesTemplate { t: Tr(lang), classes };
+    web::user_page(lang, &user, "archives-title", &body)
 }

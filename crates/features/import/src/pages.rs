@@ -7,7 +7,7 @@ use axum::response::Html;
 use axum::routing::get;
 use db::Db;
 use sea_query::{Alias, Order, Query};
-use web::{AppError, Chrome, CurrentUser, Lang, Tr, WebResult};
+use web::{AppError, CurrentUser, Lang, Tr, WebResult};
 
 use crate::apply::Report;
 
@@ -56,15 +56,6 @@ async fn runs(State(db): State<Db>, lang: Lang, user: CurrentUser) -> WebResult<
             report: serde_json::from_str::<Report>(&json).unwrap_or_default(),
         })
         .collect();
-    let body = RunsTemplate { t: Tr(lang), runs }
-        .render()
-        .map_err(AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("tile-imports"),
-        &body,
-    )
+    let body = RunsTemplate { t: Tr(lang), runs };
+    web::user_page(lang, &user, "tile-imports", &body)
 }

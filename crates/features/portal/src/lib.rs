@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use web::{Chrome, CurrentUser, Lang, Tile, Tr, WebResult};
+use web::{CurrentUser, Lang, Tile, Tr, WebResult};
 
 #[derive(Clone)]
 pub struct Portal {
@@ -61,17 +61,8 @@ async fn home(State(portal): State<Portal>, lang: Lang, user: CurrentUser) -> We
         t: Tr(lang),
         user: &user,
         tiles,
-    }
-    .render()
-    .map_err(web::AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("portal-title"),
-        &body,
-    )
+    };
+    web::user_page(lang, &user, "portal-title", &body)
 }
 
 #[derive(Template)]
@@ -85,17 +76,8 @@ async fn account(lang: Lang, user: CurrentUser) -> WebResult<Html<String>> {
     let body = AccountTemplate {
         t: Tr(lang),
         user: &user,
-    }
-    .render()
-    .map_err(web::AppError::internal)?;
-    web::page(
-        &Chrome {
-            lang,
-            user: Some(&user),
-        },
-        &Tr(lang).get("tile-account"),
-        &body,
-    )
+    };
+    web::user_page(lang, &user, "tile-account", &body)
 }
 
 #[cfg(test)]
