@@ -112,3 +112,80 @@ reset-unknown = No account has the username “{ $login }”.
 reset-not-here = The account “{ $login }” is not a student's or guardian's of your school.
 audit-password-changed = Password changed
 audit-account-reset = Account reset
+audit-recovery-requested = Reset link sent
+audit-login-reminded = Login reminder sent
+audit-password-reset-by-mail = Password reset by e-mail
+audit-new-device = Sign-in from a new device
+audit-step-up = Identity confirmed for a sensitive action
+login-forgot = Forgotten password or login?
+recovery-title = Forgotten password or login
+recovery-password-title = I forgot my password
+recovery-password-text = Enter your login: we send a link to choose a new password to your account's recovery address.
+recovery-password-submit = Send me a link
+recovery-login-title = I forgot my login
+recovery-login-text = Enter the recovery address you gave when activating your account: we send the logins attached to it there.
+recovery-login-submit = Send me my login
+recovery-email = E-mail address
+recovery-no-email = No recovery address? Ask the school office to reset your account: you will receive a new activation letter.
+recovery-back = Back to sign-in
+recovery-username-missing = Enter your login.
+recovery-password-sent = If this account has a recovery address, a link has just been sent there. It is valid for one hour. Check your spam folder too.
+recovery-login-sent = If accounts are attached to this address, their logins have just been sent there.
+recovery-reset-title = Choose a new password
+recovery-reset-submit = Save the password
+recovery-link-unknown = This link is not valid. Check that it was copied in full, or ask for a new one.
+recovery-link-expired = This link has expired (it is valid for one hour). Ask for a new one.
+recovery-link-used = This link has already been used. Ask for a new one if needed.
+recovery-ask-again = Ask for a new link
+recovery-done = Your password has been changed and your devices signed out. Sign in with the new password.
+recovery-mail-reset-subject = Ardoise: choose a new password
+recovery-mail-reset-body =
+    Hello { $name },
+
+    Someone (probably you) asked to change the password of the Ardoise account "{ $login }".
+    To choose a new password, open this link within { $minutes } minutes:
+
+    { $url }
+
+    The link works once. If you did not ask for anything, ignore this message: your password does not change.
+
+    Ardoise, your school's digital workspace
+recovery-mail-login-subject = Ardoise: your login
+recovery-mail-login-body =
+    Hello,
+
+    These Ardoise logins are attached to this address:
+
+    { $logins }
+
+    To sign in: { $url }
+    If you did not ask for anything, ignore this message.
+
+    Ardoise, your school's digital workspace
+recovery-mail-device-subject = Ardoise: new sign-in to your account
+recovery-mail-device-body =
+    Hello { $name },
+
+    The Ardoise account "{ $login }" has just been used from a device we did not know:
+    on { $when }, { $device }, address { $ip }.
+
+    If it was you, there is nothing to do.
+    Otherwise, change your password now and end the unknown sessions here: { $url }
+    and tell the school.
+
+    Ardoise, your school's digital workspace
+audit-recovery-contact-changed = Recovery address changed
+recovery-contact-title = My recovery address
+recovery-contact-intro = This is where we send a link if you forget your password, and a warning when your account is used from a new device.
+recovery-contact-submit = Save the address
+recovery-contact-saved = Recovery address saved.
+recovery-mail-changed-subject = Ardoise: recovery address changed
+recovery-mail-changed-body =
+    Hello { $name },
+
+    The recovery address of the Ardoise account "{ $login }" was changed on { $when };
+    this message goes to the former address.
+
+    If it was not you, tell the school at once.
+
+    Ardoise, your school's digital workspace

@@ -10,3 +10,4 @@ account-current = current profile
 account-sessions = See and close my active sessions
 account-mfa = Two-factor authentication (phone app)
 account-password = Change my password
+account-recovery = My recovery address

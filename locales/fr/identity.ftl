@@ -112,3 +112,80 @@ reset-unknown = Aucun compte n'a l'identifiant « { $login } ».
 reset-not-here = Le compte « { $login } » n'est pas celui d'un élève ou d'un responsable de votre établissement.
 audit-password-changed = Mot de passe changé
 audit-account-reset = Compte réinitialisé
+audit-recovery-requested = Lien de réinitialisation envoyé
+audit-login-reminded = Rappel d'identifiant envoyé
+audit-password-reset-by-mail = Mot de passe réinitialisé par courriel
+audit-new-device = Connexion depuis un nouvel appareil
+audit-step-up = Identité confirmée pour une action sensible
+login-forgot = Mot de passe ou identifiant oublié ?
+recovery-title = Mot de passe ou identifiant oublié
+recovery-password-title = J'ai oublié mon mot de passe
+recovery-password-text = Saisissez votre identifiant : nous envoyons un lien pour choisir un nouveau mot de passe à l'adresse de récupération de votre compte.
+recovery-password-submit = Recevoir un lien
+recovery-login-title = J'ai oublié mon identifiant
+recovery-login-text = Saisissez l'adresse de récupération que vous avez donnée à l'activation : nous y envoyons les identifiants qui lui sont rattachés.
+recovery-login-submit = Recevoir mon identifiant
+recovery-email = Adresse électronique
+recovery-no-email = Pas d'adresse de récupération ? Demandez à la vie scolaire ou au secrétariat de l'établissement de réinitialiser votre compte : vous recevrez un nouveau courrier d'activation.
+recovery-back = Retour à la connexion
+recovery-username-missing = Saisissez votre identifiant.
+recovery-password-sent = Si ce compte a une adresse de récupération, un lien vient d'y être envoyé. Il est valable une heure. Pensez à regarder dans les courriers indésirables.
+recovery-login-sent = Si des comptes sont rattachés à cette adresse, leurs identifiants viennent d'y être envoyés.
+recovery-reset-title = Choisir un nouveau mot de passe
+recovery-reset-submit = Enregistrer le mot de passe
+recovery-link-unknown = Ce lien n'est pas valable. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau.
+recovery-link-expired = Ce lien a expiré (il est valable une heure). Demandez-en un nouveau.
+recovery-link-used = Ce lien a déjà servi. Demandez-en un nouveau si besoin.
+recovery-ask-again = Demander un nouveau lien
+recovery-done = Votre mot de passe a été changé et vos appareils déconnectés. Connectez-vous avec le nouveau mot de passe.
+recovery-mail-reset-subject = Ardoise : choisir un nouveau mot de passe
+recovery-mail-reset-body =
+    Bonjour { $name },
+
+    Quelqu'un (vous, sans doute) a demandé à changer le mot de passe du compte Ardoise « { $login } ».
+    Pour choisir un nouveau mot de passe, ouvrez ce lien dans les { $minutes } minutes :
+
+    { $url }
+
+    Le lien ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+
+    Ardoise, l'espace numérique de travail de votre établissement
+recovery-mail-login-subject = Ardoise : votre identifiant
+recovery-mail-login-body =
+    Bonjour,
+
+    Voici les identifiants Ardoise rattachés à cette adresse :
+
+    { $logins }
+
+    Pour vous connecter : { $url }
+    Si vous n'avez rien demandé, ignorez ce message.
+
+    Ardoise, l'espace numérique de travail de votre établissement
+recovery-mail-device-subject = Ardoise : nouvelle connexion à votre compte
+recovery-mail-device-body =
+    Bonjour { $name },
+
+    Le compte Ardoise « { $login } » vient d'être utilisé depuis un appareil que nous ne connaissions pas :
+    le { $when }, { $device }, adresse { $ip }.
+
+    Si c'est vous, il n'y a rien à faire.
+    Sinon, changez tout de suite votre mot de passe et fermez les connexions inconnues ici : { $url }
+    et prévenez l'établissement.
+
+    Ardoise, l'espace numérique de travail de votre établissement
+audit-recovery-contact-changed = Adresse de récupération changée
+recovery-contact-title = Mon adresse de récupération
+recovery-contact-intro = C'est à cette adresse que nous envoyons un lien si vous oubliez votre mot de passe, et un avertissement quand votre compte est utilisé depuis un nouvel appareil.
+recovery-contact-submit = Enregistrer l'adresse
+recovery-contact-saved = Adresse de récupération enregistrée.
+recovery-mail-changed-subject = Ardoise : adresse de récupération changée
+recovery-mail-changed-body =
+    Bonjour { $name },
+
+    L'adresse de récupération du compte Ardoise « { $login } » a été changée le { $when } ;
+    ce message part vers l'ancienne adresse.
+
+    Si ce n'est pas vous, prévenez tout de suite l'établissement.
+
+    Ardoise, l'espace numérique de travail de votre établissement

@@ -10,3 +10,4 @@ account-current = profil actuel
 account-sessions = Voir et fermer mes connexions actives
 account-mfa = Double authentification (application sur téléphone)
 account-password = Changer mon mot de passe
+account-recovery = Mon adresse de récupération

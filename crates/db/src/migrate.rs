@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "mfa"),
     migration!(5, "import"),
     migration!(6, "rollover"),
+    migration!(7, "recovery"),
 ];
 
 const CREATE_LEDGER: &str =

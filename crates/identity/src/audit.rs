@@ -32,10 +32,16 @@ pub enum Kind {
     MfaFailed,
     PasswordChanged,
     AccountReset,
+    RecoveryRequested,
+    LoginReminded,
+    PasswordResetByMail,
+    NewDevice,
+    StepUp,
+    RecoveryContactChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 18] = [
         Kind::SignIn,
         Kind::SignInFailed,
         Kind::Lockout,
@@ -48,6 +54,12 @@ impl Kind {
         Kind::MfaFailed,
         Kind::PasswordChanged,
         Kind::AccountReset,
+        Kind::RecoveryRequested,
+        Kind::LoginReminded,
+        Kind::PasswordResetByMail,
+        Kind::NewDevice,
+        Kind::StepUp,
+        Kind::RecoveryContactChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -64,6 +76,12 @@ impl Kind {
             Kind::MfaFailed => "mfa-failed",
             Kind::PasswordChanged => "password-changed",
             Kind::AccountReset => "account-reset",
+            Kind::RecoveryRequested => "recovery-requested",
+            Kind::LoginReminded => "login-reminded",
+            Kind::PasswordResetByMail => "password-reset-by-mail",
+            Kind::NewDevice => "new-device",
+            Kind::StepUp => "step-up",
+            Kind::RecoveryContactChanged => "recovery-contact-changed",
         }
     }
 

@@ -12,6 +12,7 @@ mod onboarding;
 mod pages;
 pub mod password;
 mod password_change;
+pub mod recovery;
 mod service;
 mod store;
 pub mod throttle;

@@ -60,7 +60,7 @@ pub fn may_administer(user: &CurrentUser) -> bool {
     matches!(user.profile(), Some(Profile::Direction | Profile::AdminStaff))
 }
 
-fn valid_email(s: &str) -> bool {
+pub(crate) fn valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };

@@ -24,12 +24,14 @@ pub fn routes() -> Router<Identity> {
         .merge(crate::activation_pages::routes())
         .merge(crate::account_pages::routes())
         .merge(crate::mfa::routes())
+        .merge(crate::recovery::routes())
 }
 
 #[derive(serde::Deserialize, Default)]
 struct LoginQuery {
     expired: Option<String>,
     bye: Option<String>,
+    reinit: Option<String>,
     next: Option<String>,
 }
 
@@ -150,6 +152,8 @@ async fn login_form(
         Some(Tr(lang).get("login-expired"))
     } else if q.bye.is_some() {
         Some(Tr(lang).get("login-signed-out"))
+    } else if q.reinit.is_some() {
+        Some(Tr(lang).get("recovery-done"))
     } else {
         None
     };
@@ -243,6 +247,17 @@ async fn login(
         .await
     {
         Ok(signed_in) => {
+            let device = web::cookie::get(&headers, crate::recovery::DEVICE_COOKIE);
+            let device = match identity
+                .note_device(signed_in.user, device, &ip, user_agent)
+                .await
+            {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "device not recorded");
+                    None
+                }
+            };
             let cookie = web::cookie::set(
                 SESSION_COOKIE,
                 &signed_in.token,
@@ -256,6 +271,15 @@ async fn login(
             };
             let mut response = Redirect::to(&target).into_response();
             response.headers_mut().append(header::SET_COOKIE, cookie);
+            if let Some(device) = device {
+                let cookie = web::cookie::set(
+                    crate::recovery::DEVICE_COOKIE,
+                    &device,
+                    Some(400 * 24 * 3600),
+                    identity.config.secure_cookies,
+                );
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
             response
         }
         Err(e) => {

@@ -113,6 +113,7 @@ pub enum SignInError {
 
 /// What a successful password check leads to.
 pub struct SignedIn {
+    pub user: UserId,
     pub token: String,
     pub second_factor: crate::mfa::MfaNeed,
 }
@@ -133,6 +134,8 @@ pub struct Identity {
     csrf: ServerKey,
     ip_failures: Arc<FailureLimiter>,
     mfa_failures: Arc<FailureLimiter>,
+    recovery_requests: Arc<FailureLimiter>,
+    mailer: mail::Mailer,
     pub(crate) config: IdentityConfig,
 }
 
@@ -154,6 +157,7 @@ impl Identity {
         passwords: PasswordPool,
         clock: Arc<dyn Clock>,
         csrf: ServerKey,
+        mailer: mail::Mailer,
         config: IdentityConfig,
     ) -> Identity {
         Identity {
@@ -164,6 +168,8 @@ impl Identity {
             csrf,
             ip_failures: Arc::new(FailureLimiter::new(config.ip_max_failures, config.ip_window_secs)),
             mfa_failures: Arc::new(crate::mfa::failure_limiter()),
+            recovery_requests: Arc::new(crate::recovery::request_limiter()),
+            mailer,
             config,
         }
     }
@@ -249,7 +255,11 @@ impl Identity {
         )
         .await;
         tracing::info!(user = %person.id, "signed in");
-        Ok(SignedIn { token, second_factor })
+        Ok(SignedIn {
+            user: person.user_id(),
+            token,
+            second_factor,
+        })
     }
 
     /// Opens a session in the person's first context; returns the cookie token and that context's school.
@@ -312,6 +322,14 @@ impl Identity {
             .ok()?
             .first()
             .and_then(|(c, _)| c.school())
+    }
+
+    pub(crate) fn recovery_requests(&self) -> &FailureLimiter {
+        &self.recovery_requests
+    }
+
+    pub(crate) fn mailer(&self) -> &mail::Mailer {
+        &self.mailer
     }
 
     pub(crate) fn db(&self) -> &Db {
@@ -461,6 +479,7 @@ impl Identity {
             .iter()
             .map(|(_, s)| *s)
             .fold(self.config.sessions.idle_secs, i64::max);
+        crate::recovery::store::purge_links(&self.db, self.now()).await?;
         store::purge_sessions(&self.db, self.now(), longest).await
     }
 }

@@ -36,6 +36,11 @@ pub struct Settings {
     pub mfa_required: Vec<String>,
     /// Idle time per profile code, overriding `session_idle_secs` (e.g. `DIR = 1800`).
     pub session_idle_by_profile: std::collections::BTreeMap<String, i64>,
+    /// SMTP relay: `smtp://relay:25`, `smtp://relay:587?tls=required`, `smtps://user:password@relay:465`.
+    /// Without one, mail is written as `.eml` files into `<data_dir>/mails`.
+    pub smtp_url: Option<String>,
+    /// The sender of Ardoise's mail.
+    pub mail_from: String,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -51,6 +56,8 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy", &self.trust_proxy)
             .field("log_format", &self.log_format)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +90,8 @@ impl Default for Settings {
             activation_days: 60,
             mfa_required: vec!["DIR".into(), "EVS".into(), "ETA".into()],
             session_idle_by_profile: Default::default(),
+            smtp_url: None,
+            mail_from: "Ardoise <ne-pas-repondre@ardoise.invalid>".into(),
             demo_hint: false,
         }
     }
@@ -146,6 +155,12 @@ impl Settings {
                 .filter(|p| !p.is_empty())
                 .collect();
         }
+        if let Ok(url) = std::env::var("ARDOISE_SMTP_URL")
+            && !url.trim().is_empty()
+        {
+            self.smtp_url = Some(url);
+        }
+        env_parse("ARDOISE_MAIL_FROM", &mut self.mail_from)?;
         if let Ok(url) = std::env::var("ARDOISE_PUBLIC_URL")
             && !url.trim().is_empty()
         {
@@ -174,6 +189,15 @@ impl Settings {
                 Ok((profile, *secs))
             })
             .collect()
+    }
+
+    /// The mail transport: the SMTP relay if one is set, else files in `<data_dir>/mails`.
+    pub fn mailer(&self) -> Result<mail::Mailer, Error> {
+        let mailer = match &self.smtp_url {
+            Some(url) => mail::Mailer::smtp(url, &self.mail_from),
+            None => mail::Mailer::files(self.data_dir.join("mails"), &self.mail_from),
+        };
+        mailer.map_err(|e| Error::Config(format!("courrier : {e}")))
     }
 
     pub fn public_url(&self) -> String {

@@ -52,6 +52,7 @@ impl App {
             PasswordPool::per_core(),
             clock,
             web::csrf::ServerKey::new(settings.secret_key()?),
+            settings.mailer()?,
             IdentityConfig {
                 sessions: SessionPolicy {
                     idle_secs: settings.session_idle_secs,

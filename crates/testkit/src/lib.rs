@@ -2,12 +2,15 @@
 //! PostgreSQL when ARDOISE_TEST_PG_URL is set) and a manual clock; `Browser` keeps cookies like a browser.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test support: failing loudly is the point
 
+mod mail;
+
 use std::sync::Arc;
 
 use kernel::{ManualClock, Timestamp};
 use server::{App, Settings};
 use tokio::sync::oneshot;
 
+pub use mail::{Captured, MailSink};
 pub use server::demo::DEMO_PASSWORD;
 
 /// 2 September 2026, 07:55 (Paris): a Wednesday morning of a school year.
@@ -19,6 +22,8 @@ pub struct TestApp {
     /// The settings the app runs with (database URL, data directory), for tests that start the binary.
     pub settings: Settings,
     pub clock: ManualClock,
+    /// Every mail the app sends, received over SMTP.
+    pub mail: MailSink,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     postgres: Option<(String, String)>,
@@ -34,8 +39,10 @@ impl TestApp {
     /// An empty, migrated Ardoise with settings adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
+        let mail = MailSink::start().await;
         let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
+            smtp_url: Some(mail.url()),
             ..Settings::default()
         };
         adjust(&mut settings);
@@ -64,6 +71,7 @@ impl TestApp {
             settings,
             app,
             clock,
+            mail,
             stop: Some(stop),
             server: Some(server),
             postgres,

@@ -8,4 +8,5 @@ mod generator;
 mod import;
 mod mfa;
 mod ops;
+mod recovery;
 mod tenancy;
