@@ -54,7 +54,7 @@ letters-csv-for = CSV file of class { $class }
 journal-filter = Event type
 journal-all = All
 journal-apply = Filter
-journal-when = Date (UTC)
+journal-when = Date
 journal-what = Event
 journal-who = Account
 journal-ip = IP address
@@ -189,3 +189,9 @@ recovery-mail-changed-body =
     If it was not you, tell the school at once.
 
     Ardoise, your school's digital workspace
+mfa-step-up-title = Confirm your identity
+mfa-step-up-intro = This action is sensitive: enter the six-digit code from your authenticator app (or a recovery code) to continue.
+journal-login = Account (login)
+journal-school = School
+journal-no-school = No school
+tile-region-journal-desc = Sign-ins, failures, lockouts, resets across the region

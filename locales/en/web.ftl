@@ -25,3 +25,4 @@ profile-ETA = Administrative staff
 profile-COL = Local authority
 profile-INV = Guest
 profile-region-admin = Regional administration
+error-step-up = This action requires confirming your identity with your second factor.

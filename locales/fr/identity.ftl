@@ -54,7 +54,7 @@ letters-csv-for = Fichier CSV de la classe { $class }
 journal-filter = Type d'événement
 journal-all = Tous
 journal-apply = Filtrer
-journal-when = Date (UTC)
+journal-when = Date
 journal-what = Événement
 journal-who = Compte
 journal-ip = Adresse IP
@@ -189,3 +189,9 @@ recovery-mail-changed-body =
     Si ce n'est pas vous, prévenez tout de suite l'établissement.
 
     Ardoise, l'espace numérique de travail de votre établissement
+mfa-step-up-title = Confirmer votre identité
+mfa-step-up-intro = Cette action est sensible : saisissez le code à six chiffres de votre application d'authentification (ou un code de secours) pour continuer.
+journal-login = Compte (identifiant)
+journal-school = Établissement
+journal-no-school = Hors établissement
+tile-region-journal-desc = Connexions, échecs, blocages, réinitialisations dans toute la région

@@ -25,3 +25,4 @@ profile-ETA = Personnel administratif
 profile-COL = Collectivité
 profile-INV = Invité
 profile-region-admin = Administration régionale
+error-step-up = Cette action demande de confirmer votre identité avec votre second facteur.

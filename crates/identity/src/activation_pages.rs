@@ -1,9 +1,8 @@
-//! Activation pages: the two-step first sign-in with a code, the school administrator's letters page
-//! and the authentication journal.
+//! Activation pages: the two-step first sign-in with a code, and the school administrator's letters page.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -11,7 +10,6 @@ use kernel::{ClassId, Profile};
 use web::{AppError, CurrentUser, Lang, Msg, Tr, WebResult};
 
 use crate::SESSION_COOKIE;
-use crate::audit;
 use crate::onboarding::{ActivationError, ActivationForm, may_administer};
 use crate::pages::{ClientIp, anonymous_page, minutes, pre_session_ok};
 use crate::service::Identity;
@@ -25,7 +23,6 @@ pub fn routes() -> Router<Identity> {
             "/etablissement/activation/reinitialiser",
             axum::routing::post(reset),
         )
-        .route("/etablissement/journal", get(journal))
 }
 
 pub fn tiles() -> Vec<web::Tile> {
@@ -44,6 +41,13 @@ pub fn tiles() -> Vec<web::Tile> {
             desc_key: "tile-journal-desc",
             href: "/etablissement/journal",
             visible: admin,
+        },
+        web::Tile {
+            id: "region-journal",
+            name_key: "tile-journal",
+            desc_key: "tile-region-journal-desc",
+            href: "/region/journal",
+            visible: |c| matches!(c, kernel::Context::RegionAdmin { .. }),
         },
     ]
 }
@@ -259,6 +263,9 @@ struct LettersTemplate<'a> {
     classes: Vec<directory::store::ClassSummary>,
 }
 
+/// The page of activation letters and account resets: a sensitive place (it prints codes).
+const LETTERS_PAGE: &str = "/etablissement/activation";
+
 async fn letters_page(
     State(identity): State<Identity>,
     lang: Lang,
@@ -270,6 +277,7 @@ async fn letters_page(
         .school()
         .filter(|_| may_administer(&user))
         .ok_or(AppError::Forbidden)?;
+    identity.require_step_up(&user, LETTERS_PAGE).await?;
     let classes: Vec<_> = directory::store::classes_of_school(identity.db(), school)
         .await?
         .into_iter()
@@ -299,6 +307,7 @@ async fn letters(
     Form(f): Form<LettersForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
+    identity.require_step_up(&user, LETTERS_PAGE).await?;
     let class: ClassId = f
         .class
         .parse()
@@ -328,51 +337,6 @@ async fn letters(
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
-struct JournalQuery {
-    kind: String,
-}
-
-#[derive(Template)]
-#[template(path = "journal.html")]
-struct JournalTemplate {
-    t: Tr,
-    entries: Vec<(String, audit::Entry)>,
-    kinds: Vec<&'static str>,
-    selected: String,
-}
-
-/// The authentication journal of the school, newest first (the last 200 events).
-async fn journal(
-    State(identity): State<Identity>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<JournalQuery>,
-) -> WebResult<Html<String>> {
-    let school = user
-        .context
-        .context
-        .school()
-        .filter(|_| may_administer(&user))
-        .ok_or(AppError::Forbidden)?;
-    let kind = audit::Kind::parse(&q.kind);
-    let entries = audit::list(identity.db(), school, kind, 200).await?;
-    let entries = entries
-        .into_iter()
-        .map(|e| (kernel::Timestamp(e.at).date_time_fr(), e))
-        .collect();
-    let kinds = audit::Kind::ALL.iter().map(|k| k.code()).collect();
-    let selected = kind.map(|k| k.code().to_string()).unwrap_or_default();
-    let body = JournalTemplate {
-        t: Tr(lang),
-        entries,
-        kinds,
-        selected,
-    };
-    web::user_page(lang, &user, "tile-journal", &body)
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
 struct ResetForm {
     csrf_token: String,
     login: String,
@@ -386,6 +350,7 @@ async fn reset(
     Form(f): Form<ResetForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&f.csrf_token)?;
+    identity.require_step_up(&user, LETTERS_PAGE).await?;
     let batch = identity.reset_account(&user, &f.login, &ip).await?;
     let disposition = "attachment; filename=\"reinitialisation.pdf\"".to_string();
     Ok((

@@ -133,30 +133,100 @@ pub struct Entry {
     pub ip: String,
     pub detail: String,
     pub subject_login: Option<String>,
+    pub school_name: Option<String>,
 }
 
-/// The latest events of a school, newest first, optionally of one kind.
-pub async fn list(db: &Db, school: SchoolId, kind: Option<Kind>, limit: u64) -> Result<Vec<Entry>> {
+/// Whose events: one school's, or a whole region's (its schools', and those tied to no school, such as
+/// failed sign-ins with an unknown login).
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    School(SchoolId),
+    Region(kernel::RegionId),
+}
+
+/// What to narrow the journal to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kind: Option<Kind>,
+    /// The login or alias of the account concerned or acting.
+    pub login: Option<String>,
+}
+
+/// The latest events of `scope` matching `filter`, newest first.
+pub async fn list(db: &Db, scope: Scope, filter: &Filter, limit: u64) -> Result<Vec<Entry>> {
+    let users = Alias::new("users");
+    let schools = Alias::new("schools");
     let mut q = Query::select();
     q.column((AuditEvents::Table, AuditEvents::At))
         .column((AuditEvents::Table, AuditEvents::Kind))
         .column((AuditEvents::Table, AuditEvents::Ip))
         .column((AuditEvents::Table, AuditEvents::Detail))
         .expr_as(
-            Expr::col((Alias::new("users"), Alias::new("login"))),
+            Expr::col((users.clone(), Alias::new("login"))),
             Alias::new("subject_login"),
+        )
+        .expr_as(
+            Expr::col((schools.clone(), Alias::new("name"))),
+            Alias::new("school_name"),
         )
         .from(AuditEvents::Table)
         .left_join(
-            Alias::new("users"),
-            Expr::col((Alias::new("users"), Alias::new("id")))
-                .equals((AuditEvents::Table, AuditEvents::SubjectId)),
+            users.clone(),
+            Expr::col((users.clone(), Alias::new("id"))).equals((AuditEvents::Table, AuditEvents::SubjectId)),
         )
-        .and_where(Expr::col((AuditEvents::Table, AuditEvents::SchoolId)).eq(school.0))
+        .left_join(
+            schools.clone(),
+            Expr::col((schools.clone(), Alias::new("id")))
+                .equals((AuditEvents::Table, AuditEvents::SchoolId)),
+        )
         .order_by((AuditEvents::Table, AuditEvents::At), Order::Desc)
         .limit(limit);
-    if let Some(k) = kind {
+    match scope {
+        Scope::School(school) => {
+            q.and_where(Expr::col((AuditEvents::Table, AuditEvents::SchoolId)).eq(school.0));
+        }
+        Scope::Region(region) => {
+            let of_region = Query::select()
+                .column((schools.clone(), Alias::new("id")))
+                .from(schools.clone())
+                .inner_join(
+                    Alias::new("academies"),
+                    Expr::col((Alias::new("academies"), Alias::new("id")))
+                        .equals((schools.clone(), Alias::new("academy_id"))),
+                )
+                .and_where(Expr::col((Alias::new("academies"), Alias::new("region_id"))).eq(region.0))
+                .to_owned();
+            q.cond_where(
+                Expr::col((AuditEvents::Table, AuditEvents::SchoolId))
+                    .in_subquery(of_region)
+                    .or(Expr::col((AuditEvents::Table, AuditEvents::SchoolId)).eq(uuid::Uuid::nil())),
+            );
+        }
+    }
+    if let Some(k) = filter.kind {
         q.and_where(Expr::col((AuditEvents::Table, AuditEvents::Kind)).eq(k.code()));
+    }
+    if let Some(login) = filter
+        .login
+        .as_deref()
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+    {
+        // Events about the account, and events it caused (codes printed, accounts reset).
+        let ids = Query::select()
+            .column(Alias::new("id"))
+            .from(users.clone())
+            .cond_where(
+                Expr::col(Alias::new("login"))
+                    .eq(login.as_str())
+                    .or(Expr::col(Alias::new("login_alias")).eq(login.as_str())),
+            )
+            .to_owned();
+        q.cond_where(
+            Expr::col((AuditEvents::Table, AuditEvents::SubjectId))
+                .in_subquery(ids.clone())
+                .or(Expr::col((AuditEvents::Table, AuditEvents::ActorId)).in_subquery(ids)),
+        );
     }
     db.fetch_all(&q).await
 }

@@ -6,6 +6,7 @@ mod account_pages;
 pub mod activation;
 mod activation_pages;
 pub mod audit;
+mod journal_pages;
 mod layer;
 pub mod mfa;
 mod onboarding;

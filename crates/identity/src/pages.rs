@@ -25,6 +25,7 @@ pub fn routes() -> Router<Identity> {
         .merge(crate::account_pages::routes())
         .merge(crate::mfa::routes())
         .merge(crate::recovery::routes())
+        .merge(crate::journal_pages::routes())
 }
 
 #[derive(serde::Deserialize, Default)]

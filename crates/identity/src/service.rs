@@ -444,6 +444,7 @@ impl Identity {
             context,
             choices,
             second_factor_pending: row.mfa_pending,
+            second_factor_at: row.second_factor_at,
         })))
     }
 

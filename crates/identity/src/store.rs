@@ -32,6 +32,7 @@ enum Sessions {
     Ip,
     UserAgent,
     MfaPending,
+    SecondFactorAt,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -113,6 +114,7 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub mfa_pending: bool,
+    pub second_factor_at: Option<i64>,
 }
 
 impl SessionRow {
@@ -196,6 +198,7 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {
             Sessions::LastSeenAt,
             Sessions::ExpiresAt,
             Sessions::MfaPending,
+            Sessions::SecondFactorAt,
         ])
         .from(Sessions::Table)
         .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))

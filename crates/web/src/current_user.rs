@@ -42,6 +42,8 @@ pub struct CurrentUser {
     /// Signed in with a password but not yet with the second factor: only the second-factor pages
     /// (and sign-out) are open to this session.
     pub second_factor_pending: bool,
+    /// When this session last proved the second factor (ms), if it ever did.
+    pub second_factor_at: Option<i64>,
 }
 
 impl CurrentUser {

@@ -40,6 +40,10 @@ pub enum AppError {
     Unauthenticated { expired: bool },
     #[error("forbidden")]
     Forbidden,
+    /// A sensitive action needs a fresh proof of the second factor: pages send the person to
+    /// `/compte/confirmer`, then back to `next`.
+    #[error("second factor to confirm")]
+    StepUp { next: String },
     #[error("not found")]
     NotFound,
     /// The form's CSRF token is missing, wrong or from another session.
@@ -66,7 +70,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::StepUp { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -80,6 +84,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated { .. } => Msg::new("error-unauthenticated"),
             AppError::Forbidden => Msg::new("error-forbidden"),
+            AppError::StepUp { .. } => Msg::new("error-step-up"),
             AppError::NotFound => Msg::new("error-not-found"),
             AppError::Csrf => Msg::new("error-csrf"),
             AppError::BadRequest(m) | AppError::Conflict(m) | AppError::TooManyRequests { msg: m, .. } => {
@@ -108,6 +113,8 @@ pub struct ErrorPage {
     pub status: StatusCode,
     pub message: Msg,
     pub expired_session: bool,
+    /// Where to return after confirming the second factor (see `AppError::StepUp`).
+    pub step_up: Option<String>,
 }
 
 impl IntoResponse for AppError {
@@ -119,6 +126,10 @@ impl IntoResponse for AppError {
             status: self.status(),
             message: self.message(),
             expired_session: matches!(self, AppError::Unauthenticated { expired: true }),
+            step_up: match &self {
+                AppError::StepUp { next } => Some(next.clone()),
+                _ => None,
+            },
         };
         let mut response = page.status.into_response();
         if let AppError::TooManyRequests { retry_after_secs, .. } | AppError::Unavailable { retry_after_secs } =
@@ -180,6 +191,10 @@ pub async fn render_error_pages(req: Request, next: Next) -> Response {
         let mut out = (page.status, axum::Json(body)).into_response();
         copy_retry_after(&response, &mut out);
         return out;
+    }
+    if let Some(next) = &page.step_up {
+        let target = format!("/compte/confirmer?next={}", url_encode(next));
+        return Redirect::to(&target).into_response();
     }
     if page.status == StatusCode::UNAUTHORIZED {
         let mut target = String::from("/login");

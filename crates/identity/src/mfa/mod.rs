@@ -113,7 +113,7 @@ impl Identity {
             return Err(AppError::BadRequest(Msg::new("mfa-wrong-code")));
         }
         let codes = self.new_recovery_codes(user.user_id).await?;
-        store::set_pending(self.db(), &user.session_key, false).await?;
+        store::second_factor_passed(self.db(), &user.session_key, now).await?;
         self.audit(
             audit::Kind::MfaEnrolled,
             user.context.context.school(),
@@ -135,8 +135,15 @@ impl Identity {
         Ok(codes)
     }
 
-    /// Checks the second factor of a half-open session (a TOTP code or a recovery code) and opens it.
-    pub async fn pass_second_factor(&self, user: &CurrentUser, code: &str, ip: &str) -> Result<(), MfaError> {
+    /// Checks the second factor (a TOTP code or a recovery code) of a half-open session, which it opens,
+    /// or of a session confirming a sensitive action (`kind` is then `StepUp`).
+    pub async fn pass_second_factor(
+        &self,
+        user: &CurrentUser,
+        code: &str,
+        ip: &str,
+        kind: audit::Kind,
+    ) -> Result<(), MfaError> {
         let now = self.now();
         let school = user.context.context.school();
         let totp = store::totp(self.db(), user.user_id)
@@ -155,14 +162,13 @@ impl Identity {
                 && store::use_recovery_code(self.db(), user.user_id, &hash, now).await?
         };
         if ok {
-            store::set_pending(self.db(), &user.session_key, false).await?;
+            store::second_factor_passed(self.db(), &user.session_key, now).await?;
             let detail = if by_totp {
                 String::new()
             } else {
                 "code de secours".to_string()
             };
-            self.audit(audit::Kind::MfaPassed, school, Some(user.user_id), ip, detail)
-                .await;
+            self.audit(kind, school, Some(user.user_id), ip, detail).await;
             return Ok(());
         }
         self.audit(
@@ -188,6 +194,25 @@ impl Identity {
             return Err(MfaError::TooManyAttempts);
         }
         Err(MfaError::WrongCode)
+    }
+}
+
+/// How long a proof of the second factor covers sensitive actions.
+pub const STEP_UP_SECS: i64 = 600;
+
+impl Identity {
+    /// Sensitive actions (printing activation codes, resetting an account) need, from people who have a
+    /// second factor, a proof of it in the last [`STEP_UP_SECS`]: a session left open on a shared
+    /// computer cannot print a class's codes. `next` is where to come back after confirming.
+    pub async fn require_step_up(&self, user: &CurrentUser, next: &str) -> Result<(), AppError> {
+        let now = self.now().millis();
+        match user.second_factor_at {
+            Some(at) if now - at <= STEP_UP_SECS * 1000 => Ok(()),
+            None if !self.mfa_enrolled(user.user_id).await? => Ok(()),
+            _ => Err(AppError::StepUp {
+                next: next.to_string(),
+            }),
+        }
     }
 }
 

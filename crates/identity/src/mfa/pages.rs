@@ -17,6 +17,7 @@ pub fn routes() -> Router<Identity> {
     Router::new()
         .route("/login/mfa", get(code_form).post(check_code))
         .route("/compte/mfa", get(enrol_form).post(enrol))
+        .route("/compte/confirmer", get(step_up_form).post(step_up))
 }
 
 #[derive(Template)]
@@ -25,6 +26,8 @@ struct CodeTemplate<'a> {
     t: Tr,
     csrf_token: &'a str,
     error: Option<String>,
+    /// Set when confirming a sensitive action: where to go back to.
+    next: Option<&'a str>,
 }
 
 fn page(
@@ -62,6 +65,7 @@ async fn code_form(State(identity): State<Identity>, lang: Lang, user: CurrentUs
         t: Tr(lang),
         csrf_token: &user.csrf_token,
         error: None,
+        next: None,
     }
     .render();
     Ok(page(lang, &user, StatusCode::OK, "mfa-title", body))
@@ -85,7 +89,10 @@ async fn check_code(
     if !user.second_factor_pending {
         return Ok(Redirect::to("/").into_response());
     }
-    match identity.pass_second_factor(&user, &f.code, &ip).await {
+    match identity
+        .pass_second_factor(&user, &f.code, &ip, crate::audit::Kind::MfaPassed)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/").into_response()),
         Err(MfaError::WrongCode) => {
             let error = Some(Tr(lang).get("mfa-wrong-code"));
@@ -93,9 +100,76 @@ async fn check_code(
                 t: Tr(lang),
                 csrf_token: &user.csrf_token,
                 error,
+                next: None,
             }
             .render();
             Ok(page(lang, &user, StatusCode::UNAUTHORIZED, "mfa-title", body))
+        }
+        Err(MfaError::TooManyAttempts) => {
+            let mut response = Redirect::to("/login?mfa=bloque").into_response();
+            let clear = web::cookie::clear(SESSION_COOKIE, identity.config.secure_cookies);
+            response.headers_mut().append(header::SET_COOKIE, clear);
+            Ok(response)
+        }
+        Err(MfaError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+async fn step_up_form(lang: Lang, user: CurrentUser, q: axum::extract::Query<NextQuery>) -> Response {
+    let next = crate::pages::safe_next(Some(&q.next));
+    let body = CodeTemplate {
+        t: Tr(lang),
+        csrf_token: &user.csrf_token,
+        error: None,
+        next: Some(&next),
+    }
+    .render();
+    page(lang, &user, StatusCode::OK, "mfa-step-up-title", body)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct StepUpForm {
+    csrf_token: String,
+    code: String,
+    next: String,
+}
+
+async fn step_up(
+    State(identity): State<Identity>,
+    lang: Lang,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<StepUpForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&f.csrf_token)?;
+    let next = crate::pages::safe_next(Some(&f.next));
+    match identity
+        .pass_second_factor(&user, &f.code, &ip, crate::audit::Kind::StepUp)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Err(MfaError::WrongCode) => {
+            let body = CodeTemplate {
+                t: Tr(lang),
+                csrf_token: &user.csrf_token,
+                error: Some(Tr(lang).get("mfa-wrong-code")),
+                next: Some(&next),
+            }
+            .render();
+            Ok(page(
+                lang,
+                &user,
+                StatusCode::UNAUTHORIZED,
+                "mfa-step-up-title",
+                body,
+            ))
         }
         Err(MfaError::TooManyAttempts) => {
             let mut response = Redirect::to("/login?mfa=bloque").into_response();

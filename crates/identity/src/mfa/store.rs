@@ -26,6 +26,7 @@ enum Sessions {
     Table,
     TokenHash,
     MfaPending,
+    SecondFactorAt,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -111,10 +112,12 @@ pub async fn use_recovery_code(db: &Db, user: UserId, hash: &str, now: Timestamp
     Ok(db.execute(&q).await? == 1)
 }
 
-pub async fn set_pending(db: &Db, token_hash: &str, pending: bool) -> Result<()> {
+/// The session proved its second factor now: it opens fully, and sensitive actions are allowed for a while.
+pub async fn second_factor_passed(db: &Db, token_hash: &str, now: Timestamp) -> Result<()> {
     let q = Query::update()
         .table(Sessions::Table)
-        .value(Sessions::MfaPending, pending)
+        .value(Sessions::MfaPending, false)
+        .value(Sessions::SecondFactorAt, now.millis())
         .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
         .to_owned();
     db.execute(&q).await.map(drop)

@@ -259,8 +259,31 @@ async fn the_journal_shows_the_schools_authentication_events() {
         .await;
     assert!(filtered.contains("demo.cpe"));
     assert!(!filtered.contains("code(s)"));
+    let (_, by_login) = direction.get_html("/etablissement/journal?login=DEMO.CPE").await;
+    assert!(by_login.contains("demo.cpe") && !by_login.contains("demo.direction"));
     let eleve = t.signed_in("demo.eleve").await;
     assert_eq!(eleve.get("/etablissement/journal").await.status(), 403);
+    assert_eq!(direction.get("/region/journal").await.status(), 403);
+
+    // The region administrator reads every school's events, and those tied to no school.
+    assert_eq!(
+        t.browser()
+            .sign_in("nobody.here", "wrong password")
+            .await
+            .status(),
+        401
+    );
+    let admin = t.signed_in("demo.admin").await;
+    let (status, region) = admin.get_html("/region/journal?kind=sign-in-failed").await;
+    assert_eq!(status, 200);
+    assert!(region.contains("demo.cpe"), "{region}");
+    assert!(
+        region.contains("Hors établissement"),
+        "the unknown login's failure"
+    );
+    assert!(!region.contains("code(s)"), "filtered by kind");
+    let (_, one) = admin.get_html("/region/journal?login=demo.direction").await;
+    assert!(one.contains("code(s)") && !one.contains("demo.cpe"), "{one}");
     t.stop().await;
 }
 

@@ -114,3 +114,61 @@ async fn wrong_codes_close_the_half_open_session_and_students_are_not_asked() {
     assert_eq!(location(&student.sign_in("demo.eleve", DEMO_PASSWORD).await), "/");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn printing_activation_codes_asks_for_a_fresh_second_factor() {
+    let t = TestApp::spawn_demo_with(|_| {}).await;
+    let (b, secret, _) = enrol(&t, "demo.direction").await;
+    // Just enrolled: the second factor is fresh, the letters page opens.
+    let (status, _) = b.get_html("/etablissement/activation").await;
+    assert_eq!(status, 200);
+
+    // Eleven minutes later the page sends the person to confirm, then back.
+    t.clock.advance_secs(11 * 60);
+    let res = b.get("/etablissement/activation").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/compte/confirmer?next=/etablissement/activation");
+    // A form posted from a page left open is refused the same way, and prints nothing.
+    let res = b
+        .post_form("/etablissement/activation/reinitialiser", &[("login", "x")])
+        .await;
+    assert_eq!(res.status(), 403, "no CSRF token: refused before anything");
+    let (status, html) = b
+        .get_html("/compte/confirmer?next=/etablissement/activation")
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Cette action est sensible"));
+    let token = csrf_token(&html).unwrap();
+    let res = b
+        .post_form(
+            "/compte/confirmer",
+            &[
+                ("csrf_token", &token),
+                ("code", "123456"),
+                ("next", "/etablissement/activation"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 401, "a wrong code is refused");
+    let res = b
+        .post_form(
+            "/compte/confirmer",
+            &[
+                ("csrf_token", &token),
+                ("code", &code(&t, &secret, 0)),
+                ("next", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/", "only local paths are followed");
+    let (status, _) = b.get_html("/etablissement/activation").await;
+    assert_eq!(status, 200, "confirmed: the page opens again");
+
+    let (_, journal) = b.get_html("/etablissement/journal?kind=step-up").await;
+    assert!(
+        journal.contains("Identité confirmée pour une action sensible"),
+        "{journal}"
+    );
+    t.stop().await;
+}
