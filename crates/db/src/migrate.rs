@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "import"),
     migration!(6, "rollover"),
     migration!(7, "recovery"),
+    migration!(8, "federation"),
 ];
 
 const CREATE_LEDGER: &str =

@@ -38,10 +38,12 @@ pub enum Kind {
     NewDevice,
     StepUp,
     RecoveryContactChanged,
+    FederatedSignIn,
+    FederationRefused,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 20] = [
         Kind::SignIn,
         Kind::SignInFailed,
         Kind::Lockout,
@@ -60,6 +62,8 @@ impl Kind {
         Kind::NewDevice,
         Kind::StepUp,
         Kind::RecoveryContactChanged,
+        Kind::FederatedSignIn,
+        Kind::FederationRefused,
     ];
 
     pub fn code(self) -> &'static str {
@@ -82,6 +86,8 @@ impl Kind {
             Kind::NewDevice => "new-device",
             Kind::StepUp => "step-up",
             Kind::RecoveryContactChanged => "recovery-contact-changed",
+            Kind::FederatedSignIn => "federated-sign-in",
+            Kind::FederationRefused => "federation-refused",
         }
     }
 

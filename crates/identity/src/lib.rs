@@ -17,6 +17,8 @@ pub mod recovery;
 mod service;
 mod store;
 pub mod throttle;
+#[cfg(feature = "saml")]
+pub mod wickets;
 
 pub use activation_pages::tiles;
 pub use layer::session_layer;

@@ -26,6 +26,45 @@ pub fn routes() -> Router<Identity> {
         .merge(crate::mfa::routes())
         .merge(crate::recovery::routes())
         .merge(crate::journal_pages::routes())
+        .merge(wicket_routes())
+}
+
+#[cfg(feature = "saml")]
+fn wicket_routes() -> Router<Identity> {
+    crate::wickets::routes()
+}
+
+#[cfg(not(feature = "saml"))]
+fn wicket_routes() -> Router<Identity> {
+    Router::new()
+}
+
+/// The wickets on the sign-in page, by audience: (heading key, [(id, name)]).
+#[cfg(feature = "saml")]
+fn wicket_groups(identity: &Identity) -> Vec<(&'static str, Vec<(String, String)>)> {
+    use crate::wickets::Audience;
+    let choices = identity.wicket_choices();
+    [
+        (Audience::StudentsParents, "wickets-students-parents"),
+        (Audience::Staff, "wickets-staff"),
+        (Audience::Other, "wickets-other"),
+    ]
+    .into_iter()
+    .map(|(audience, key)| {
+        let items = choices
+            .iter()
+            .filter(|c| c.2 == audience)
+            .map(|c| (c.0.clone(), c.1.clone()))
+            .collect::<Vec<_>>();
+        (key, items)
+    })
+    .filter(|(_, items)| !items.is_empty())
+    .collect()
+}
+
+#[cfg(not(feature = "saml"))]
+fn wicket_groups(_: &Identity) -> Vec<(&'static str, Vec<(String, String)>)> {
+    vec![]
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -46,6 +85,7 @@ struct LoginTemplate<'a> {
     error: Option<String>,
     notice: Option<String>,
     demo_hint: bool,
+    wickets: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
 /// Only local paths are accepted as a place to return to after sign-in (no open redirect).
@@ -95,6 +135,7 @@ impl LoginPage<'_> {
                     error,
                     notice,
                     demo_hint: identity.config.demo_hint,
+                    wickets: wicket_groups(identity),
                 }
                 .render()
             },
@@ -248,40 +289,12 @@ async fn login(
         .await
     {
         Ok(signed_in) => {
-            let device = web::cookie::get(&headers, crate::recovery::DEVICE_COOKIE);
-            let device = match identity
-                .note_device(signed_in.user, device, &ip, user_agent)
-                .await
-            {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    tracing::warn!(error = ?e, "device not recorded");
-                    None
-                }
-            };
-            let cookie = web::cookie::set(
-                SESSION_COOKIE,
-                &signed_in.token,
-                None,
-                identity.config.secure_cookies,
-            );
             let target = match signed_in.second_factor {
                 crate::mfa::MfaNeed::None => next,
                 crate::mfa::MfaNeed::Code => "/login/mfa".to_string(),
                 crate::mfa::MfaNeed::Enrol => "/compte/mfa".to_string(),
             };
-            let mut response = Redirect::to(&target).into_response();
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-            if let Some(device) = device {
-                let cookie = web::cookie::set(
-                    crate::recovery::DEVICE_COOKIE,
-                    &device,
-                    Some(400 * 24 * 3600),
-                    identity.config.secure_cookies,
-                );
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-            }
-            response
+            session_opened(&identity, &headers, &ip, &signed_in, &target).await
         }
         Err(e) => {
             let (status, msg, retry) = match e {
@@ -318,6 +331,38 @@ async fn login(
             response
         }
     }
+}
+
+/// The answer to a successful sign-in (password or federated): the session cookie, the device cookie
+/// (after recording the device, which warns the person when it is new), and a redirect to `target`.
+pub(crate) async fn session_opened(
+    identity: &Identity,
+    headers: &HeaderMap,
+    ip: &str,
+    signed_in: &crate::SignedIn,
+    target: &str,
+) -> Response {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let device = web::cookie::get(headers, crate::recovery::DEVICE_COOKIE);
+    let device = match identity.note_device(signed_in.user, device, ip, user_agent).await {
+        Ok(d) => Some(d),
+        Err(e) => {
+            tracing::warn!(error = ?e, "device not recorded");
+            None
+        }
+    };
+    let secure = identity.config.secure_cookies;
+    let mut response = Redirect::to(target).into_response();
+    let cookie = web::cookie::set(SESSION_COOKIE, &signed_in.token, None, secure);
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    if let Some(device) = device {
+        let cookie = web::cookie::set(crate::recovery::DEVICE_COOKIE, &device, Some(400 * 24 * 3600), secure);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 pub(crate) fn minutes(secs: i64) -> i64 {

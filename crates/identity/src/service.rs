@@ -136,6 +136,8 @@ pub struct Identity {
     mfa_failures: Arc<FailureLimiter>,
     recovery_requests: Arc<FailureLimiter>,
     mailer: mail::Mailer,
+    #[cfg(feature = "saml")]
+    pub(crate) wickets: Option<Arc<crate::wickets::Wickets>>,
     pub(crate) config: IdentityConfig,
 }
 
@@ -170,8 +172,17 @@ impl Identity {
             mfa_failures: Arc::new(crate::mfa::failure_limiter()),
             recovery_requests: Arc::new(crate::recovery::request_limiter()),
             mailer,
+            #[cfg(feature = "saml")]
+            wickets: None,
             config,
         }
+    }
+
+    /// Offers these identity providers on the sign-in page.
+    #[cfg(feature = "saml")]
+    pub fn with_wickets(mut self, wickets: crate::wickets::Wickets) -> Identity {
+        self.wickets = Some(Arc::new(wickets));
+        self
     }
 
     pub fn csrf(&self) -> &ServerKey {

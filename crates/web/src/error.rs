@@ -40,6 +40,9 @@ pub enum AppError {
     Unauthenticated { expired: bool },
     #[error("forbidden")]
     Forbidden,
+    /// Refused, with the reason to show (a federated sign-in no account matches…).
+    #[error("refused: {0:?}")]
+    Refused(Msg),
     /// A sensitive action needs a fresh proof of the second factor: pages send the person to
     /// `/compte/confirmer`, then back to `next`.
     #[error("second factor to confirm")]
@@ -70,7 +73,9 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf | AppError::StepUp { .. } => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::StepUp { .. } | AppError::Refused(_) => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -87,7 +92,10 @@ impl AppError {
             AppError::StepUp { .. } => Msg::new("error-step-up"),
             AppError::NotFound => Msg::new("error-not-found"),
             AppError::Csrf => Msg::new("error-csrf"),
-            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::TooManyRequests { msg: m, .. } => {
+            AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::Refused(m)
+            | AppError::TooManyRequests { msg: m, .. } => {
                 m.clone()
             }
             AppError::Unavailable { retry_after_secs } => {
