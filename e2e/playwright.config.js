@@ -19,6 +19,29 @@ if (!process.env.ARDOISE_E2E_DATA) {
   }
 }
 
+// The wickets of the reference region (EduConnect, an académie), with test-only metadata and keys.
+const fixtures = path.resolve(__dirname, 'fixtures');
+const configFile = path.join(process.env.ARDOISE_E2E_DATA, 'ardoise.toml');
+fs.writeFileSync(configFile, `
+[saml]
+key_file = "${fixtures}/sp.key"
+cert_file = "${fixtures}/sp.crt"
+
+[[saml.wickets]]
+id = "educonnect"
+name = "EduConnect"
+audience = "eleves-parents"
+link = "jointure"
+metadata_file = "${fixtures}/idp-educonnect.xml"
+
+[[saml.wickets]]
+id = "reims"
+name = "Académie de Reims"
+audience = "personnels"
+link = "mail"
+metadata_file = "${fixtures}/idp-reims.xml"
+`);
+
 module.exports = defineConfig({
   testDir: './tests',
   workers: 2,
@@ -37,7 +60,7 @@ module.exports = defineConfig({
     },
   },
   webServer: {
-    command: `'${bin}' demo --listen 127.0.0.1:${port} --data '${process.env.ARDOISE_E2E_DATA}'`,
+    command: `'${bin}' --config '${configFile}' demo --listen 127.0.0.1:${port} --data '${process.env.ARDOISE_E2E_DATA}'`,
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,

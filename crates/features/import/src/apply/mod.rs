@@ -106,6 +106,10 @@ pub(crate) struct State {
     /// Rows of new people not yet written, and their join keys.
     pub pending: people::Pending,
     pub created: HashMap<String, Uuid>,
+    /// The current batch's people as the directory holds them.
+    pub prefetch: people::Prefetch,
+    /// People found unchanged, whose `last_import_at` is yet to be written.
+    pub seen: Vec<Uuid>,
 }
 
 impl State {
@@ -123,6 +127,8 @@ impl State {
             new_students: HashSet::new(),
             pending: Default::default(),
             created: HashMap::new(),
+            prefetch: Default::default(),
+            seen: vec![],
         }
     }
 
@@ -193,6 +199,7 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
     let mut tx = db.begin().await?;
     let mut st = State::new(options.now);
     load(&mut tx, &mut st).await?;
+    let mut batch = Batch::default();
     for (path, kind) in &files {
         let reader = aaf::Reader::open(path).map_err(|e| ImportError::Io(path.display().to_string(), e))?;
         for item in reader {
@@ -211,26 +218,24 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
             match op.action {
                 Action::Add => match Record::from_add(kind.file_type, &op) {
                     Ok(record) => {
-                        if let Err(reason) = apply(&mut tx, &mut st, record, &mut report).await? {
-                            let record = Some(op.identifier.clone());
-                            report.rejected.push(Rejection {
-                                file: op.file.to_string(),
-                                line: op.line,
-                                record,
-                                reason,
-                            });
+                        batch
+                            .records
+                            .push((op.file.clone(), op.line, op.identifier.clone(), record));
+                        if batch.records.len() >= BATCH {
+                            batch.apply(&mut tx, &mut st, &mut report).await?;
                         }
-                        people::flush_if_full(&mut tx, &mut st).await?;
                     }
                     Err(e) => reject(&mut report, &e),
                 },
                 Action::Delete => {
+                    batch.apply(&mut tx, &mut st, &mut report).await?;
                     people::flush(&mut tx, &mut st).await?;
                     if kind.file_type != FileType::EtabEducNat {
                         report.deactivated += people::deactivate(&mut tx, &op.identifier, st.now).await?;
                     }
                 }
                 Action::Modify => {
+                    batch.apply(&mut tx, &mut st, &mut report).await?;
                     people::flush(&mut tx, &mut st).await?;
                     if let Err(reason) =
                         modify::modify(&mut tx, &mut st, kind.file_type, &op, &mut report).await?
@@ -246,9 +251,51 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
                 }
             }
         }
+        batch.apply(&mut tx, &mut st, &mut report).await?;
     }
     finish(tx, st, &mut report, "aaf", options, complete).await?;
     Ok(report)
+}
+
+/// Records applied together: the directory's view of their people is read in a few queries first.
+const BATCH: usize = 1_000;
+
+#[derive(Default)]
+struct Batch {
+    /// (file, line, join key, record), in file order.
+    records: Vec<(std::sync::Arc<str>, u64, String, Record)>,
+}
+
+impl Batch {
+    async fn apply(&mut self, tx: &mut Tx, st: &mut State, report: &mut Report) -> Result<(), ImportError> {
+        if self.records.is_empty() {
+            return Ok(());
+        }
+        let jointures = self
+            .records
+            .iter()
+            .filter_map(|(_, _, _, r)| match r {
+                Record::Student(s) => Some(s.jointure.clone()),
+                Record::Relative(r) => Some(r.jointure.clone()),
+                Record::Staff(s) => Some(s.jointure.clone()),
+                _ => None,
+            })
+            .collect();
+        people::prefetch(tx, st, jointures).await?;
+        for (file, line, identifier, record) in std::mem::take(&mut self.records) {
+            if let Err(reason) = apply(tx, st, record, report).await? {
+                report.rejected.push(Rejection {
+                    file: file.to_string(),
+                    line,
+                    record: Some(identifier),
+                    reason,
+                });
+            }
+            people::flush_if_full(tx, st).await?;
+        }
+        st.prefetch = Default::default();
+        Ok(())
+    }
 }
 
 /// Applies one record; `Ok(Err(reason))` when the record is refused (and nothing of it written).

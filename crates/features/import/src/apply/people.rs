@@ -1,7 +1,7 @@
 //! People: students, relatives and staff, matched on their AAF join key, with their memberships,
 //! classes, teachings and family links; missing people are deactivated after the grace period.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use db::Tx;
 use kernel::Timestamp;
@@ -13,13 +13,97 @@ use super::{Counts, Report, State, col_eq};
 use crate::aaf::{Identity, Relative, Staff, Student};
 
 #[derive(sqlx::FromRow)]
-struct PersonRow {
+pub(crate) struct PersonRow {
     id: Uuid,
     first_name: String,
     last_name: String,
     birth_date: Option<String>,
     email: Option<String>,
     deactivated_at: Option<i64>,
+    missing_since: Option<i64>,
+}
+
+const PERSON_COLUMNS: [&str; 7] = [
+    "id",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "email",
+    "deactivated_at",
+    "missing_since",
+];
+
+/// What the directory holds about the people of the batch being applied, read in a few queries
+/// instead of several per person: who exists (by join key), their memberships and classes.
+#[derive(Default)]
+pub(crate) struct Prefetch {
+    /// Join keys looked up, found or not.
+    looked_up: HashSet<String>,
+    people: HashMap<String, PersonRow>,
+    /// Ids of the people found: their memberships and classes below are complete.
+    ids: HashSet<Uuid>,
+    memberships: HashSet<(Uuid, Uuid, String)>,
+    classes: HashMap<(Uuid, Uuid), BTreeSet<Uuid>>,
+}
+
+/// Reads the people with these join keys, their memberships and classes, for the next records.
+pub(crate) async fn prefetch(tx: &mut Tx, st: &mut State, jointures: Vec<String>) -> db::Result<()> {
+    let mut p = Prefetch::default();
+    if jointures.is_empty() {
+        st.prefetch = p;
+        return Ok(());
+    }
+    let mut columns: Vec<&str> = PERSON_COLUMNS.to_vec();
+    columns.push("jointure");
+    let q = Query::select()
+        .columns(columns.into_iter().map(Alias::new))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("jointure")).is_in(jointures.iter().map(String::as_str)))
+        .to_owned();
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        row: PersonRow,
+        jointure: String,
+    }
+    for f in tx.fetch_all::<Found>(&q).await? {
+        p.ids.insert(f.row.id);
+        p.people.insert(f.jointure, f.row);
+    }
+    if !p.ids.is_empty() {
+        let q = Query::select()
+            .columns(["user_id", "school_id", "profile"].map(Alias::new))
+            .from(Alias::new("memberships"))
+            .and_where(Expr::col(Alias::new("user_id")).is_in(p.ids.iter().copied()))
+            .to_owned();
+        p.memberships = tx.fetch_all(&q).await?.into_iter().collect();
+        let schools: HashSet<Uuid> = p.memberships.iter().map(|m| m.1).collect();
+        let q = Query::select()
+            .columns(["school_id", "student_id", "class_id"].map(Alias::new))
+            .from(Alias::new("class_students"))
+            .and_where(Expr::col(Alias::new("school_id")).is_in(schools))
+            .and_where(Expr::col(Alias::new("student_id")).is_in(p.ids.iter().copied()))
+            .to_owned();
+        for (school, student, class) in tx.fetch_all::<(Uuid, Uuid, Uuid)>(&q).await? {
+            p.classes.entry((school, student)).or_default().insert(class);
+        }
+    }
+    p.looked_up = jointures.into_iter().collect();
+    st.prefetch = p;
+    Ok(())
+}
+
+/// Marks the people seen unchanged by this import (one statement per thousand).
+async fn flush_seen(tx: &mut Tx, st: &mut State) -> db::Result<()> {
+    for chunk in std::mem::take(&mut st.seen).chunks(1_000) {
+        let q = Query::update()
+            .table(Alias::new("users"))
+            .value(Alias::new("last_import_at"), st.now.millis())
+            .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()))
+            .to_owned();
+        tx.execute(&q).await?;
+    }
+    Ok(())
 }
 
 /// Finds (by join key) or creates a person, updating what changed; marks them seen by this import.
@@ -32,29 +116,36 @@ pub(crate) async fn upsert_person(
     counts: &mut Counts,
 ) -> db::Result<(Uuid, bool)> {
     let birth = who.birth_date.map(|d| d.iso());
-    if st.created.contains_key(jointure) {
-        flush(tx, st).await?;
-    }
-    let q = Query::select()
-        .columns(
-            [
-                "id",
-                "first_name",
-                "last_name",
-                "birth_date",
-                "email",
-                "deactivated_at",
-            ]
-            .map(Alias::new),
-        )
-        .from(Alias::new("users"))
-        .and_where(col_eq("jointure", jointure))
-        .to_owned();
-    if let Some(row) = tx.fetch_optional::<PersonRow>(&q).await? {
+    // Each prefetched join key serves once: a key listed twice is read again the second time.
+    let in_batch = st.prefetch.looked_up.remove(jointure);
+    let known = if in_batch && !st.created.contains_key(jointure) {
+        st.prefetch.people.remove(jointure)
+    } else {
+        // Not prefetched, or created earlier in this import (a join key listed twice): read it.
+        if st.created.contains_key(jointure) {
+            flush(tx, st).await?;
+        }
+        let q = Query::select()
+            .columns(PERSON_COLUMNS.map(Alias::new))
+            .from(Alias::new("users"))
+            .and_where(col_eq("jointure", jointure))
+            .to_owned();
+        tx.fetch_optional::<PersonRow>(&q).await?
+    };
+    if let Some(row) = known {
         let same = row.first_name == who.first_name
             && row.last_name == who.last_name
             && row.birth_date == birth
             && row.email.as_deref() == email;
+        if same && row.deactivated_at.is_none() && row.missing_since.is_none() {
+            // Nothing to write but the date it was seen, batched.
+            st.seen.push(row.id);
+            if st.seen.len() >= 1_000 {
+                flush_seen(tx, st).await?;
+            }
+            counts.unchanged += 1;
+            return Ok((row.id, false));
+        }
         let q = Query::update()
             .table(Alias::new("users"))
             .values([
@@ -123,6 +214,35 @@ async fn add_membership(
     profile: &str,
     function: Option<String>,
 ) -> db::Result<()> {
+    insert_membership(tx, school, user, profile, function).await
+}
+
+/// Adds a membership unless the prefetch shows it exists already.
+async fn ensure_membership(
+    tx: &mut Tx,
+    st: &State,
+    school: Uuid,
+    user: Uuid,
+    profile: &str,
+) -> db::Result<()> {
+    if st.prefetch.ids.contains(&user)
+        && st
+            .prefetch
+            .memberships
+            .contains(&(user, school, profile.to_string()))
+    {
+        return Ok(());
+    }
+    insert_membership(tx, school, user, profile, None).await
+}
+
+async fn insert_membership(
+    tx: &mut Tx,
+    school: Uuid,
+    user: Uuid,
+    profile: &str,
+    function: Option<String>,
+) -> db::Result<()> {
     let q = Query::insert()
         .into_table(Alias::new("memberships"))
         .columns(["school_id", "user_id", "profile", "function"].map(Alias::new))
@@ -168,7 +288,7 @@ pub(crate) async fn student(
             .memberships
             .push(vec![school.into(), id.into(), "ELV".into(), db::Cell::Null]);
     } else {
-        add_membership(tx, school, id, "ELV", None).await?;
+        ensure_membership(tx, st, school, id, "ELV").await?;
     }
     let mut wanted = BTreeSet::new();
     for (list, kind) in [(&s.classes, "classe"), (&s.groups, "groupe")] {
@@ -185,6 +305,8 @@ pub(crate) async fn student(
     // A person created by this import has no classes yet: nothing to read or delete.
     let current: BTreeSet<Uuid> = if new {
         BTreeSet::new()
+    } else if st.prefetch.ids.remove(&id) {
+        st.prefetch.classes.remove(&(school, id)).unwrap_or_default()
     } else {
         tx.fetch_all::<(Uuid,)>(&q)
             .await?
@@ -249,72 +371,126 @@ pub(crate) async fn relative(
 }
 
 /// Family links, once students and relatives are all known: each student's set is replaced if it changed.
+/// Students go a thousand at a time, with their current links and their guardians' memberships read in
+/// one query each.
 pub(crate) async fn link_relatives(tx: &mut Tx, st: &mut State, report: &mut Report) -> db::Result<()> {
     flush(tx, st).await?;
     let mut links = std::mem::take(&mut st.links);
     links.sort_by_key(|l| l.0);
-    for group in links.chunk_by(|a, b| a.0 == b.0) {
-        let (student, school) = (group[0].0, group[0].1);
-        let mut wanted = BTreeSet::new();
-        for (_, _, jointure, relationship, legal) in group {
-            let guardian = match st.relatives.get(jointure) {
-                Some(id) => Some(*id),
-                None => {
-                    let q = Query::select()
-                        .column(Alias::new("id"))
-                        .from(Alias::new("users"))
-                        .and_where(col_eq("jointure", jointure.as_str()))
-                        .to_owned();
-                    tx.fetch_optional::<(Uuid,)>(&q).await?.map(|r| r.0)
-                }
-            };
-            match guardian {
-                Some(g) => {
-                    wanted.insert((g, relationship.clone(), *legal));
-                }
-                None => report.rejected.push(super::Rejection {
-                    file: "PersRelEleve".into(),
-                    line: 0,
-                    record: Some(jointure.clone()),
-                    reason: format!("responsable inconnu, lien avec l'élève ignoré (élève {student})"),
-                }),
+    let groups: Vec<&[(Uuid, Uuid, String, String, bool)]> = links.chunk_by(|a, b| a.0 == b.0).collect();
+    for chunk in groups.chunks(1_000) {
+        // Relatives this import did not list (a delta naming a known parent): found by join key.
+        let unknown: HashSet<&str> = chunk
+            .iter()
+            .flat_map(|g| g.iter())
+            .map(|l| l.2.as_str())
+            .filter(|j| !st.relatives.contains_key(*j))
+            .collect();
+        if !unknown.is_empty() {
+            let q = Query::select()
+                .columns(["jointure", "id"].map(Alias::new))
+                .from(Alias::new("users"))
+                .and_where(Expr::col(Alias::new("jointure")).is_in(unknown))
+                .to_owned();
+            for (jointure, id) in tx.fetch_all::<(String, Uuid)>(&q).await? {
+                st.relatives.insert(jointure, id);
             }
         }
-        let q = Query::select()
-            .columns(["guardian_id", "relation", "legal"].map(Alias::new))
-            .from(Alias::new("guardianships"))
-            .and_where(col_eq("student_id", student))
-            .to_owned();
-        let current: BTreeSet<(Uuid, String, bool)> = if st.new_students.contains(&student) {
-            BTreeSet::new()
-        } else {
-            tx.fetch_all(&q).await?.into_iter().collect()
-        };
-        if current != wanted {
-            if !current.is_empty() {
-                let q = Query::delete()
-                    .from_table(Alias::new("guardianships"))
-                    .and_where(col_eq("student_id", student))
-                    .to_owned();
-                tx.execute(&q).await?;
+        let known_students: Vec<Uuid> = chunk
+            .iter()
+            .map(|g| g[0].0)
+            .filter(|s| !st.new_students.contains(s))
+            .collect();
+        let mut current: HashMap<Uuid, BTreeSet<(Uuid, String, bool)>> = HashMap::new();
+        if !known_students.is_empty() {
+            let q = Query::select()
+                .columns(["student_id", "guardian_id", "relation", "legal"].map(Alias::new))
+                .from(Alias::new("guardianships"))
+                .and_where(Expr::col(Alias::new("student_id")).is_in(known_students))
+                .to_owned();
+            for (student, guardian, relation, legal) in tx.fetch_all::<(Uuid, Uuid, String, bool)>(&q).await?
+            {
+                current
+                    .entry(student)
+                    .or_default()
+                    .insert((guardian, relation, legal));
             }
-            for (guardian, relationship, legal) in &wanted {
-                let q = Query::insert()
-                    .into_table(Alias::new("guardianships"))
-                    .columns(["student_id", "guardian_id", "relation", "legal"].map(Alias::new))
-                    .values_panic([
+        }
+        let guardians: HashSet<Uuid> = chunk
+            .iter()
+            .flat_map(|g| g.iter())
+            .filter_map(|l| st.relatives.get(&l.2).copied())
+            .collect();
+        let mut tut: HashSet<(Uuid, Uuid)> = HashSet::new();
+        if !guardians.is_empty() {
+            let q = Query::select()
+                .columns(["user_id", "school_id"].map(Alias::new))
+                .from(Alias::new("memberships"))
+                .and_where(Expr::col(Alias::new("user_id")).is_in(guardians))
+                .and_where(col_eq("profile", "TUT"))
+                .to_owned();
+            tut = tx.fetch_all::<(Uuid, Uuid)>(&q).await?.into_iter().collect();
+        }
+        let mut new_links: Vec<Vec<db::Cell>> = vec![];
+        let mut new_memberships: Vec<Vec<db::Cell>> = vec![];
+        for group in chunk {
+            let (student, school) = (group[0].0, group[0].1);
+            let mut wanted = BTreeSet::new();
+            for (_, _, jointure, relationship, legal) in group.iter() {
+                match st.relatives.get(jointure) {
+                    Some(g) => {
+                        wanted.insert((*g, relationship.clone(), *legal));
+                    }
+                    None => report.rejected.push(super::Rejection {
+                        file: "PersRelEleve".into(),
+                        line: 0,
+                        record: Some(jointure.clone()),
+                        reason: format!("responsable inconnu, lien avec l'élève ignoré (élève {student})"),
+                    }),
+                }
+            }
+            let current = current.remove(&student).unwrap_or_default();
+            if current != wanted {
+                if !current.is_empty() {
+                    let q = Query::delete()
+                        .from_table(Alias::new("guardianships"))
+                        .and_where(col_eq("student_id", student))
+                        .to_owned();
+                    tx.execute(&q).await?;
+                }
+                new_links.extend(wanted.iter().map(|(guardian, relationship, legal)| {
+                    vec![
                         student.into(),
                         (*guardian).into(),
                         relationship.as_str().into(),
                         (*legal).into(),
-                    ])
-                    .to_owned();
-                tx.execute(&q).await?;
+                    ]
+                }));
+            }
+            for (guardian, _, _) in &wanted {
+                // `tut` holds every TUT membership of these guardians: only missing ones are written.
+                if tut.insert((*guardian, school)) {
+                    new_memberships.push(vec![
+                        school.into(),
+                        (*guardian).into(),
+                        "TUT".into(),
+                        db::Cell::Null,
+                    ]);
+                }
             }
         }
-        for (guardian, _, _) in &wanted {
-            add_membership(tx, school, *guardian, "TUT", None).await?;
-        }
+        tx.bulk_insert(
+            "guardianships",
+            &["student_id", "guardian_id", "relation", "legal"],
+            &new_links,
+        )
+        .await?;
+        tx.bulk_insert(
+            "memberships",
+            &["school_id", "user_id", "profile", "function"],
+            &new_memberships,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -513,6 +689,7 @@ pub(crate) async fn flush_if_full(tx: &mut Tx, st: &mut State) -> db::Result<()>
 
 /// Writes the buffered rows, people first (the other rows refer to them).
 pub(crate) async fn flush(tx: &mut Tx, st: &mut State) -> db::Result<()> {
+    flush_seen(tx, st).await?;
     let p = std::mem::take(&mut st.pending);
     let users = [
         "id",
