@@ -359,7 +359,12 @@ pub(crate) async fn session_opened(
     let cookie = web::cookie::set(SESSION_COOKIE, &signed_in.token, None, secure);
     response.headers_mut().append(header::SET_COOKIE, cookie);
     if let Some(device) = device {
-        let cookie = web::cookie::set(crate::recovery::DEVICE_COOKIE, &device, Some(400 * 24 * 3600), secure);
+        let cookie = web::cookie::set(
+            crate::recovery::DEVICE_COOKIE,
+            &device,
+            Some(400 * 24 * 3600),
+            secure,
+        );
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response

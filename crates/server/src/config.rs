@@ -41,6 +41,8 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// The sender of Ardoise's mail.
     pub mail_from: String,
+    /// Login wickets: Ardoise as SAML service provider of national identity providers.
+    pub saml: SamlSettings,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -92,9 +94,38 @@ impl Default for Settings {
             session_idle_by_profile: Default::default(),
             smtp_url: None,
             mail_from: "Ardoise <ne-pas-repondre@ardoise.invalid>".into(),
+            saml: SamlSettings::default(),
             demo_hint: false,
         }
     }
+}
+
+/// `[saml]` in ardoise.toml.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SamlSettings {
+    /// Our entity id; default `<public_url>/saml/metadata`.
+    pub entity_id: Option<String>,
+    /// PEM files of the key that signs our requests and decrypts assertions, and of its certificate.
+    pub key_file: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    /// `[[saml.wickets]]`: the identity providers offered on the sign-in page, in this order.
+    pub wickets: Vec<WicketSettings>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WicketSettings {
+    /// In URLs (`/login/sso/<id>`): letters, digits, dashes.
+    pub id: String,
+    /// On the button.
+    pub name: String,
+    /// `eleves-parents`, `personnels` or `autres`: where the button sits.
+    pub audience: String,
+    /// `jointure` (EduConnect's FrEduCtRefId) or `mail` (academic address).
+    pub link: String,
+    /// The IdP's SAML metadata (XML file).
+    pub metadata_file: PathBuf,
 }
 
 fn env_parse<T: std::str::FromStr>(name: &str, target: &mut T) -> Result<(), Error> {

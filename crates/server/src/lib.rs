@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 mod router;
+mod wickets;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -68,6 +69,7 @@ impl App {
                 ..IdentityConfig::default()
             },
         );
+        let identity = wickets::attach(identity, settings)?;
         let router = router(db.clone(), identity.clone());
         Ok(App { db, identity, router })
     }

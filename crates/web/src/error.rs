@@ -95,9 +95,7 @@ impl AppError {
             AppError::BadRequest(m)
             | AppError::Conflict(m)
             | AppError::Refused(m)
-            | AppError::TooManyRequests { msg: m, .. } => {
-                m.clone()
-            }
+            | AppError::TooManyRequests { msg: m, .. } => m.clone(),
             AppError::Unavailable { retry_after_secs } => {
                 Msg::new("error-unavailable").arg("seconds", retry_after_secs)
             }

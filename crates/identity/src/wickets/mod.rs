@@ -127,7 +127,9 @@ impl Refusal {
     fn detail(&self) -> String {
         match self {
             Refusal::UnknownWicket => "guichet inconnu".into(),
-            Refusal::UnknownRequest => "réponse sans demande en attente (rejouée, expirée ou non sollicitée)".into(),
+            Refusal::UnknownRequest => {
+                "réponse sans demande en attente (rejouée, expirée ou non sollicitée)".into()
+            }
             Refusal::Invalid(e) => e.to_string(),
             Refusal::Replayed => "assertion déjà utilisée".into(),
             Refusal::NoAccount => "aucun compte ne correspond".into(),
@@ -228,7 +230,9 @@ impl Identity {
             .validate_response(&wicket.idp, saml_response, &expect)
             .map_err(Refusal::Invalid)?;
         let expires = Timestamp(assertion.not_on_or_after_millis.max(now.millis()));
-        if !store::first_use_of_assertion(self.db(), &assertion.id, expires.plus_secs(CLOCK_SKEW_SECS)).await? {
+        if !store::first_use_of_assertion(self.db(), &assertion.id, expires.plus_secs(CLOCK_SKEW_SECS))
+            .await?
+        {
             return Err(Refusal::Replayed);
         }
         let users = match wicket.link {
@@ -261,7 +265,10 @@ impl Identity {
             // Several AAF keys may designate several accounts (a parent known to two académies whose
             // accounts were not merged): the first is used and the case logged.
             [first, ..] => {
-                tracing::warn!(count = users.len(), "several accounts for one EduConnect identity; the first is used");
+                tracing::warn!(
+                    count = users.len(),
+                    "several accounts for one EduConnect identity; the first is used"
+                );
                 *first
             }
         };

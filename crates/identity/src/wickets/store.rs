@@ -115,7 +115,12 @@ pub async fn users_by_jointure(db: &Db, jointures: &[String]) -> Result<Vec<Uuid
         .and_where(Expr::col(Users::Jointure).is_in(jointures.iter().map(String::as_str)))
         .and_where(Expr::col(Users::DeactivatedAt).is_null())
         .to_owned();
-    Ok(db.fetch_all::<(Uuid,)>(&q).await?.into_iter().map(|r| r.0).collect())
+    Ok(db
+        .fetch_all::<(Uuid,)>(&q)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
 }
 
 /// The active accounts whose directory mail is `mail` (as imported, or in lower case).
@@ -129,5 +134,10 @@ pub async fn users_by_mail(db: &Db, mail: &str) -> Result<Vec<Uuid>> {
         .and_where(Expr::col(Users::DeactivatedAt).is_null())
         .limit(3)
         .to_owned();
-    Ok(db.fetch_all::<(Uuid,)>(&q).await?.into_iter().map(|r| r.0).collect())
+    Ok(db
+        .fetch_all::<(Uuid,)>(&q)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
 }

@@ -88,6 +88,9 @@ fn reject(report: &mut Report, e: &ParseError) {
     });
 }
 
+/// A family link: (student, school, relative's join key, relationship code, legal representative).
+pub(crate) type Link = (Uuid, Uuid, String, String, bool);
+
 /// What the import keeps between records: ids by join key, and the links applied at the end.
 pub(crate) struct State {
     pub now: Timestamp,
@@ -95,8 +98,7 @@ pub(crate) struct State {
     pub schools: HashMap<String, Uuid>,
     pub classes: HashMap<(Uuid, String), Uuid>,
     pub relatives: HashMap<String, Uuid>,
-    /// (student, school, relative's join key, relationship code, legal representative).
-    pub links: Vec<(Uuid, Uuid, String, String, bool)>,
+    pub links: Vec<Link>,
     pub touched_schools: HashSet<Uuid>,
     pub logins: directory::generator::login::Logins,
     /// Every login and alias in use, loaded at the first new person.

@@ -377,7 +377,7 @@ pub(crate) async fn link_relatives(tx: &mut Tx, st: &mut State, report: &mut Rep
     flush(tx, st).await?;
     let mut links = std::mem::take(&mut st.links);
     links.sort_by_key(|l| l.0);
-    let groups: Vec<&[(Uuid, Uuid, String, String, bool)]> = links.chunk_by(|a, b| a.0 == b.0).collect();
+    let groups: Vec<&[super::Link]> = links.chunk_by(|a, b| a.0 == b.0).collect();
     for chunk in groups.chunks(1_000) {
         // Relatives this import did not list (a delta naming a known parent): found by join key.
         let unknown: HashSet<&str> = chunk
