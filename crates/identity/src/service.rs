@@ -492,6 +492,8 @@ impl Identity {
             .map(|(_, s)| *s)
             .fold(self.config.sessions.idle_secs, i64::max);
         crate::recovery::store::purge_links(&self.db, self.now()).await?;
+        #[cfg(feature = "saml")]
+        crate::wickets::store::purge(&self.db, self.now()).await?;
         store::purge_sessions(&self.db, self.now(), longest).await
     }
 }

@@ -4,6 +4,8 @@
 
 mod activation;
 mod auth;
+#[cfg(feature = "peer-tests")]
+mod federation;
 mod generator;
 mod import;
 mod mfa;

@@ -13,12 +13,17 @@ use super::{Gen, GenError, SchoolPlan};
 use crate::model::SchoolKind;
 
 /// A person whose account row is written once the area is complete (families decide students' names).
+/// The domain of generated staff's academic mail.
+pub const ACADEMIC_MAIL_DOMAIN: &str = "ac-ardoise.fr";
+
 struct Draft {
     id: Uuid,
     first: &'static str,
     last: String,
     birth: Option<String>,
     login: Option<&'static str>,
+    /// Staff get an academic mail (their académie's IdP asserts it at sign-in).
+    staff: bool,
 }
 
 struct Student {
@@ -81,14 +86,20 @@ pub(super) fn generate_area(
             Some(l) => l.to_string(),
             None => g.logins.next(d.first, &d.last),
         };
+        // As if it came from the AAF: the join key is the one `gen --format aaf` writes (the id).
+        let email = if d.staff {
+            Cell::Text(format!("{login}@{ACADEMIC_MAIL_DOMAIN}"))
+        } else {
+            Cell::Null
+        };
         g.rows.users.push(vec![
             d.id.into(),
             login.into(),
             d.first.into(),
             d.last.into(),
             d.birth.into(),
-            Cell::Null,
-            Cell::Null,
+            email,
+            Cell::Text(d.id.to_string()),
             g.created_at.into(),
         ]);
         g.report.accounts += 1;
@@ -263,6 +274,7 @@ fn assign_teachers(g: &mut Gen, st: &mut AreaState, school: &SchoolPlan, needs: 
                 last,
                 birth: None,
                 login: None,
+                staff: true,
             });
             teachers.push((id, chunk));
             current.entry(subject).or_default().push(id);
@@ -313,6 +325,7 @@ fn add_staff(g: &mut Gen, st: &mut AreaState, index: usize, school: &SchoolPlan)
                 last,
                 birth: None,
                 login: None,
+                staff: true,
             });
             member(g, school.id, id, profile, Some(function.to_string()));
             if index == 0 && profile == Profile::SchoolLife {
@@ -398,6 +411,7 @@ fn make_family(g: &mut Gen, st: &mut AreaState, area: &[SchoolPlan], children: &
             last: surname.clone(),
             birth: Some(s.birth.clone()),
             login,
+            staff: false,
         });
         member(g, school, s.id, Profile::Student, None);
         if !schools.contains(&school) {
@@ -428,6 +442,7 @@ fn make_family(g: &mut Gen, st: &mut AreaState, area: &[SchoolPlan], children: &
             last,
             birth: None,
             login,
+            staff: false,
         });
         guardians.push((id, relation, true));
     }
@@ -447,6 +462,7 @@ fn make_family(g: &mut Gen, st: &mut AreaState, area: &[SchoolPlan], children: &
             last,
             birth: None,
             login: None,
+            staff: false,
         });
         let relation = *g.pick(&data::RELATIONS[2.min(data::RELATIONS.len() - 1)..]);
         guardians.push((id, relation, false));
@@ -494,6 +510,7 @@ fn name_demo_accounts(g: &mut Gen, st: &mut AreaState, area: &[SchoolPlan], d: D
         last: "Schaeffer".into(),
         birth: None,
         login: Some("demo.admin"),
+        staff: false,
     });
     g.rows.region_admins.push(vec![admin.into(), region.into()]);
     let _ = d.sibling;

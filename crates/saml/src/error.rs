@@ -1,0 +1,58 @@
+//! Why a SAML message, key or metadata file was refused.
+
+/// Every refusal of this crate. The messages are French, short, and say what was wrong — never the data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SamlError {
+    /// Not the XML or the structure a SAML message must have (also: too large, a DTD, two assertions).
+    #[error("message SAML mal formé : {0}")]
+    Malformed(String),
+    /// Neither the assertion nor the response carries a signature.
+    #[error("la réponse n'est pas signée")]
+    Unsigned,
+    /// A signature is present but does not verify with the identity provider's certificates, or does not
+    /// cover the element it is attached to.
+    #[error("la signature de la réponse est invalide")]
+    BadSignature,
+    /// The message names an algorithm this crate refuses (SHA-1 digests, RSA PKCS#1 v1.5 key transport…).
+    #[error("algorithme non pris en charge : {0}")]
+    UnsupportedAlgorithm(String),
+    /// The response or the assertion comes from another identity provider.
+    #[error("la réponse ne vient pas du fournisseur d'identité attendu")]
+    WrongIssuer,
+    /// The response was sent to another service provider's address.
+    #[error("la réponse est destinée à une autre adresse")]
+    WrongDestination,
+    /// The assertion is meant for another service provider.
+    #[error("l'assertion est destinée à un autre service")]
+    WrongAudience,
+    /// The bearer confirmation names another consumer address.
+    #[error("l'assertion est destinée à une autre adresse de retour")]
+    WrongRecipient,
+    /// The response answers another request (or answers a request where none was made).
+    #[error("la réponse ne correspond pas à la demande de connexion")]
+    InResponseToMismatch,
+    /// Too late: the assertion or its confirmation has expired.
+    #[error("l'assertion a expiré")]
+    Expired,
+    /// Too early, even allowing for clock skew.
+    #[error("l'assertion n'est pas encore valable")]
+    NotYetValid,
+    /// The identity provider answered with a failure status (its code, e.g. `…:Responder / …:AuthnFailed`).
+    #[error("le fournisseur d'identité a refusé la connexion : {0}")]
+    Status(String),
+    /// The encrypted assertion could not be decrypted with our key.
+    #[error("l'assertion chiffrée ne peut pas être déchiffrée : {0}")]
+    Decrypt(String),
+    /// Our key or certificate is unreadable, too weak, or the two do not match.
+    #[error("clé ou certificat invalide : {0}")]
+    BadKey(String),
+    /// The identity provider's metadata cannot be used.
+    #[error("métadonnées du fournisseur d'identité invalides : {0}")]
+    BadMetadata(String),
+}
+
+impl SamlError {
+    pub(crate) fn malformed(what: impl Into<String>) -> Self {
+        SamlError::Malformed(what.into())
+    }
+}
