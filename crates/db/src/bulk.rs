@@ -62,8 +62,11 @@ impl Tx {
         if rows.is_empty() {
             return Ok(());
         }
+        // A COPY costs a few round trips (and, for a handful of rows, a TCP delayed-ACK stall of ~40 ms
+        // between its messages): small batches go as one multi-row INSERT instead.
+        let copy = rows.len() >= COPY_FROM_ROWS;
         match self.conn() {
-            Conn::Postgres(c) => {
+            Conn::Postgres(c) if copy => {
                 let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
                 let mut copy = c.copy_in_raw(&statement).await?;
                 let mut buf = String::with_capacity(64 * 1024);
@@ -79,7 +82,7 @@ impl Tx {
                 }
                 copy.finish().await?;
             }
-            Conn::Sqlite(_) => {
+            _ => {
                 let per_statement = (SQLITE_MAX_VARS / columns.len().max(1)).max(1);
                 for chunk in rows.chunks(per_statement) {
                     let mut insert = Query::insert();
@@ -99,6 +102,9 @@ impl Tx {
         Ok(())
     }
 }
+
+/// Below this many rows, PostgreSQL gets an INSERT rather than a COPY.
+const COPY_FROM_ROWS: usize = 200;
 
 fn to_expr(cell: &Cell) -> SimpleExpr {
     match cell {

@@ -112,6 +112,8 @@ pub(crate) struct State {
     pub prefetch: people::Prefetch,
     /// People found unchanged, whose `last_import_at` is yet to be written.
     pub seen: Vec<Uuid>,
+    /// Subject codes known to exist.
+    pub subjects: HashSet<String>,
 }
 
 impl State {
@@ -131,6 +133,7 @@ impl State {
             created: HashMap::new(),
             prefetch: Default::default(),
             seen: vec![],
+            subjects: HashSet::new(),
         }
     }
 

@@ -44,6 +44,9 @@ pub(crate) struct Prefetch {
     ids: HashSet<Uuid>,
     memberships: HashSet<(Uuid, Uuid, String)>,
     classes: HashMap<(Uuid, Uuid), BTreeSet<Uuid>>,
+    /// Teachings (school, class, subject) and head-teacher classes (school, class) of the staff.
+    teachings: HashMap<Uuid, BTreeSet<(Uuid, Uuid, String)>>,
+    heads: HashMap<Uuid, BTreeSet<(Uuid, Uuid)>>,
 }
 
 /// Reads the people with these join keys, their memberships and classes, for the next records.
@@ -81,11 +84,42 @@ pub(crate) async fn prefetch(tx: &mut Tx, st: &mut State, jointures: Vec<String>
         let q = Query::select()
             .columns(["school_id", "student_id", "class_id"].map(Alias::new))
             .from(Alias::new("class_students"))
-            .and_where(Expr::col(Alias::new("school_id")).is_in(schools))
+            .and_where(Expr::col(Alias::new("school_id")).is_in(schools.iter().copied()))
             .and_where(Expr::col(Alias::new("student_id")).is_in(p.ids.iter().copied()))
             .to_owned();
         for (school, student, class) in tx.fetch_all::<(Uuid, Uuid, Uuid)>(&q).await? {
             p.classes.entry((school, student)).or_default().insert(class);
+        }
+        let staff: Vec<Uuid> = p
+            .memberships
+            .iter()
+            .filter(|m| m.2 != "ELV" && m.2 != "TUT")
+            .map(|m| m.0)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if !staff.is_empty() {
+            let q = Query::select()
+                .columns(["teacher_id", "school_id", "class_id", "subject_code"].map(Alias::new))
+                .from(Alias::new("teachings"))
+                .and_where(Expr::col(Alias::new("school_id")).is_in(schools.iter().copied()))
+                .and_where(Expr::col(Alias::new("teacher_id")).is_in(staff.iter().copied()))
+                .to_owned();
+            for (teacher, school, class, subject) in tx.fetch_all::<(Uuid, Uuid, Uuid, String)>(&q).await? {
+                p.teachings
+                    .entry(teacher)
+                    .or_default()
+                    .insert((school, class, subject));
+            }
+            let q = Query::select()
+                .columns(["teacher_id", "school_id", "class_id"].map(Alias::new))
+                .from(Alias::new("head_teachers"))
+                .and_where(Expr::col(Alias::new("school_id")).is_in(schools.iter().copied()))
+                .and_where(Expr::col(Alias::new("teacher_id")).is_in(staff))
+                .to_owned();
+            for (teacher, school, class) in tx.fetch_all::<(Uuid, Uuid, Uuid)>(&q).await? {
+                p.heads.entry(teacher).or_default().insert((school, class));
+            }
         }
     }
     p.looked_up = jointures.into_iter().collect();
@@ -525,79 +559,145 @@ pub(crate) async fn staff(
         counts,
     )
     .await?;
-    flush(tx, st).await?;
-    let q = Query::select()
-        .columns(["school_id", "profile"].map(Alias::new))
-        .from(Alias::new("memberships"))
-        .and_where(col_eq("user_id", id))
-        .and_where(Expr::col(Alias::new("profile")).is_not_in(["ELV", "TUT"]))
-        .to_owned();
-    let current: BTreeSet<(Uuid, String)> = tx.fetch_all(&q).await?.into_iter().collect();
-    if current != wanted {
-        let q = Query::delete()
-            .from_table(Alias::new("memberships"))
+    // What the directory holds: nothing for a new person (whose row must be written before the rows
+    // that refer to it), the prefetch for a known one, or else a read.
+    let new = st.created.contains_key(&s.jointure);
+    if new {
+        flush_pending(tx, st).await?;
+    }
+    let prefetched = !new && st.prefetch.ids.remove(&id);
+    let current: BTreeSet<(Uuid, String)> = if new {
+        BTreeSet::new()
+    } else if prefetched {
+        st.prefetch
+            .memberships
+            .iter()
+            .filter(|m| m.0 == id && m.2 != "ELV" && m.2 != "TUT")
+            .map(|m| (m.1, m.2.clone()))
+            .collect()
+    } else {
+        let q = Query::select()
+            .columns(["school_id", "profile"].map(Alias::new))
+            .from(Alias::new("memberships"))
             .and_where(col_eq("user_id", id))
             .and_where(Expr::col(Alias::new("profile")).is_not_in(["ELV", "TUT"]))
             .to_owned();
-        tx.execute(&q).await?;
+        tx.fetch_all(&q).await?.into_iter().collect()
+    };
+    if current != wanted {
+        if !current.is_empty() {
+            let q = Query::delete()
+                .from_table(Alias::new("memberships"))
+                .and_where(col_eq("user_id", id))
+                .and_where(Expr::col(Alias::new("profile")).is_not_in(["ELV", "TUT"]))
+                .to_owned();
+            tx.execute(&q).await?;
+        }
         for (school, profile) in &wanted {
             add_membership(tx, *school, id, profile, None).await?;
         }
     }
-    // Teachings and head teachers are replaced as a whole (they are few per person).
-    for table in ["teachings", "head_teachers"] {
-        let q = Query::delete()
-            .from_table(Alias::new(table))
-            .and_where(col_eq("teacher_id", id))
-            .to_owned();
-        tx.execute(&q).await?;
-    }
+    // Teachings and head-teacher classes: compared as sets, replaced whole when they differ.
+    let mut teachings = BTreeSet::new();
     for (list, kind) in [(&s.class_subjects, "classe"), (&s.group_subjects, "groupe")] {
         for a in list.iter() {
             let Some(&school) = st.schools.get(&a.structure) else {
                 continue;
             };
             let class = ensure_class(tx, st, school, &a.class_or_group, None, kind).await?;
-            let subject = Query::insert()
-                .into_table(Alias::new("subjects"))
-                .columns(["code", "label"].map(Alias::new))
-                .values_panic([a.subject.as_str().into(), a.subject.as_str().into()])
-                .on_conflict(OnConflict::column(Alias::new("code")).do_nothing().to_owned())
-                .to_owned();
-            tx.execute(&subject).await?;
-            let q = Query::insert()
-                .into_table(Alias::new("teachings"))
-                .columns(["school_id", "class_id", "teacher_id", "subject_code"].map(Alias::new))
-                .values_panic([school.into(), class.into(), id.into(), a.subject.as_str().into()])
-                .on_conflict(
-                    OnConflict::columns(
-                        ["school_id", "class_id", "teacher_id", "subject_code"].map(Alias::new),
-                    )
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .to_owned();
-            tx.execute(&q).await?;
+            ensure_subject(tx, st, &a.subject).await?;
+            teachings.insert((school, class, a.subject.clone()));
         }
     }
+    let mut heads = BTreeSet::new();
     for m in &s.head_teacher_of {
         let Some(&school) = st.schools.get(&m.structure) else {
             continue;
         };
-        let class = ensure_class(tx, st, school, &m.code, None, "classe").await?;
-        let q = Query::insert()
-            .into_table(Alias::new("head_teachers"))
-            .columns(["school_id", "class_id", "teacher_id"].map(Alias::new))
-            .values_panic([school.into(), class.into(), id.into()])
-            .on_conflict(
-                OnConflict::columns(["school_id", "class_id", "teacher_id"].map(Alias::new))
-                    .do_nothing()
-                    .to_owned(),
-            )
+        heads.insert((
+            school,
+            ensure_class(tx, st, school, &m.code, None, "classe").await?,
+        ));
+    }
+    let (current_teachings, current_heads) = if new {
+        (BTreeSet::new(), BTreeSet::new())
+    } else if prefetched {
+        (
+            st.prefetch.teachings.remove(&id).unwrap_or_default(),
+            st.prefetch.heads.remove(&id).unwrap_or_default(),
+        )
+    } else {
+        let q = Query::select()
+            .columns(["school_id", "class_id", "subject_code"].map(Alias::new))
+            .from(Alias::new("teachings"))
+            .and_where(col_eq("teacher_id", id))
             .to_owned();
-        tx.execute(&q).await?;
+        let t = tx.fetch_all(&q).await?.into_iter().collect();
+        let q = Query::select()
+            .columns(["school_id", "class_id"].map(Alias::new))
+            .from(Alias::new("head_teachers"))
+            .and_where(col_eq("teacher_id", id))
+            .to_owned();
+        (t, tx.fetch_all(&q).await?.into_iter().collect())
+    };
+    if current_teachings != teachings {
+        if !current_teachings.is_empty() {
+            let q = Query::delete()
+                .from_table(Alias::new("teachings"))
+                .and_where(col_eq("teacher_id", id))
+                .to_owned();
+            tx.execute(&q).await?;
+        }
+        let rows: Vec<Vec<db::Cell>> = teachings
+            .iter()
+            .map(|(school, class, subject)| {
+                vec![
+                    (*school).into(),
+                    (*class).into(),
+                    id.into(),
+                    subject.as_str().into(),
+                ]
+            })
+            .collect();
+        tx.bulk_insert(
+            "teachings",
+            &["school_id", "class_id", "teacher_id", "subject_code"],
+            &rows,
+        )
+        .await?;
+    }
+    if current_heads != heads {
+        if !current_heads.is_empty() {
+            let q = Query::delete()
+                .from_table(Alias::new("head_teachers"))
+                .and_where(col_eq("teacher_id", id))
+                .to_owned();
+            tx.execute(&q).await?;
+        }
+        let rows: Vec<Vec<db::Cell>> = heads
+            .iter()
+            .map(|(school, class)| vec![(*school).into(), (*class).into(), id.into()])
+            .collect();
+        tx.bulk_insert("head_teachers", &["school_id", "class_id", "teacher_id"], &rows)
+            .await?;
     }
     Ok(Ok(()))
+}
+
+/// A subject a teaching names, created with its code as label if the MatiereEducNat file lacked it.
+async fn ensure_subject(tx: &mut Tx, st: &mut State, code: &str) -> db::Result<()> {
+    if st.subjects.contains(code) {
+        return Ok(());
+    }
+    let q = Query::insert()
+        .into_table(Alias::new("subjects"))
+        .columns(["code", "label"].map(Alias::new))
+        .values_panic([code.into(), code.into()])
+        .on_conflict(OnConflict::column(Alias::new("code")).do_nothing().to_owned())
+        .to_owned();
+    tx.execute(&q).await?;
+    st.subjects.insert(code.to_string());
+    Ok(())
 }
 
 /// A deleteRequest: the person is deactivated (kept, so their history stays), not deleted.
@@ -690,6 +790,11 @@ pub(crate) async fn flush_if_full(tx: &mut Tx, st: &mut State) -> db::Result<()>
 /// Writes the buffered rows, people first (the other rows refer to them).
 pub(crate) async fn flush(tx: &mut Tx, st: &mut State) -> db::Result<()> {
     flush_seen(tx, st).await?;
+    flush_pending(tx, st).await
+}
+
+/// Writes the buffered new people, their memberships and classes.
+async fn flush_pending(tx: &mut Tx, st: &mut State) -> db::Result<()> {
     let p = std::mem::take(&mut st.pending);
     let users = [
         "id",
