@@ -201,6 +201,7 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
         ..Report::default()
     };
     let complete = files.iter().any(|(_, k)| k.mode == Some(Mode::Complet));
+    refresh_statistics(db).await?;
     let mut tx = db.begin().await?;
     let mut st = State::new(options.now);
     load(&mut tx, &mut st).await?;
@@ -259,7 +260,20 @@ pub async fn import_aaf(db: &Db, paths: &[PathBuf], options: &Options) -> Result
         batch.apply(&mut tx, &mut st, &mut report).await?;
     }
     finish(tx, st, &mut report, "aaf", options, complete).await?;
+    refresh_statistics(db).await?;
     Ok(report)
+}
+
+/// Refreshes the planner's statistics of the directory tables. After a bulk load they describe the
+/// tables as they were before it, and PostgreSQL then scans 1.8 million memberships to find a thousand
+/// (a re-import of the region took 6.6 min instead of 1.5). Cheap: ANALYZE samples.
+pub async fn refresh_statistics(db: &Db) -> Result<(), ImportError> {
+    db.execute_raw(
+        "ANALYZE users; ANALYZE memberships; ANALYZE class_students; ANALYZE guardianships; \
+         ANALYZE teachings; ANALYZE head_teachers; ANALYZE classes",
+    )
+    .await?;
+    Ok(())
 }
 
 /// Records applied together: the directory's view of their people is read in a few queries first.
