@@ -84,13 +84,30 @@ impl Identity {
     pub async fn enrolment_secret(&self, user: &CurrentUser) -> Result<Option<String>, AppError> {
         match store::totp(self.db(), user.user_id).await? {
             Some(t) if t.confirmed_at.is_some() => Ok(None),
-            Some(t) => Ok(Some(t.secret)),
+            Some(t) => Ok(Some(self.open_secret(user.user_id, &t.secret))),
             None => {
                 let secret = totp::new_secret();
-                store::start_enrolment(self.db(), user.user_id, &secret).await?;
+                store::start_enrolment(self.db(), user.user_id, &self.seal_secret(user.user_id, &secret))
+                    .await?;
                 Ok(Some(secret))
             }
         }
+    }
+
+    /// TOTP seeds are stored sealed with the server key: a copy of the database does not give the codes.
+    fn seal_secret(&self, user: UserId, secret: &str) -> String {
+        self.csrf().seal("totp", &user.0.to_string(), secret.as_bytes())
+    }
+
+    /// The seed of a stored secret (sealed, or plain as stored before sealing was introduced).
+    fn open_secret(&self, user: UserId, stored: &str) -> String {
+        if !stored.starts_with("v1:") {
+            return stored.to_string();
+        }
+        self.csrf()
+            .open("totp", &user.0.to_string(), stored)
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 
     /// Confirms enrolment with a first code; returns the recovery codes, shown once.
@@ -107,7 +124,8 @@ impl Identity {
             return Err(AppError::Conflict(Msg::new("mfa-already-enrolled")));
         };
         let now = self.now();
-        let step = totp::verify(&t.secret, code, now.millis() / 1000, t.last_step)
+        let secret = self.open_secret(user.user_id, &t.secret);
+        let step = totp::verify(&secret, code, now.millis() / 1000, t.last_step)
             .ok_or(AppError::BadRequest(Msg::new("mfa-wrong-code")))?;
         if !store::accept_step(self.db(), user.user_id, step, now).await? {
             return Err(AppError::BadRequest(Msg::new("mfa-wrong-code")));
@@ -150,7 +168,12 @@ impl Identity {
             .await?
             .filter(|t| t.confirmed_at.is_some());
         let by_totp = match &totp {
-            Some(t) => match totp::verify(&t.secret, code, now.millis() / 1000, t.last_step) {
+            Some(t) => match totp::verify(
+                &self.open_secret(user.user_id, &t.secret),
+                code,
+                now.millis() / 1000,
+                t.last_step,
+            ) {
                 Some(step) => store::accept_step(self.db(), user.user_id, step, now).await?,
                 None => false,
             },

@@ -119,6 +119,14 @@ async fn wrong_codes_close_the_half_open_session_and_students_are_not_asked() {
 async fn printing_activation_codes_asks_for_a_fresh_second_factor() {
     let t = TestApp::spawn_demo_with(|_| {}).await;
     let (b, secret, _) = enrol(&t, "demo.direction").await;
+    // The seed is stored sealed with the server key, never as shown in the QR code.
+    let q = sea_query::Query::select()
+        .column(sea_query::Alias::new("secret"))
+        .from(sea_query::Alias::new("totp_secrets"))
+        .to_owned();
+    let stored: Vec<(String,)> = t.db().fetch_all(&q).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].0.starts_with("v1:") && !stored[0].0.contains(&secret[..8]));
     // Just enrolled: the second factor is fresh, the letters page opens.
     let (status, _) = b.get_html("/etablissement/activation").await;
     assert_eq!(status, 200);
