@@ -77,9 +77,12 @@ impl Db {
         }
     }
 
+    /// Starts a write transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), waiting
+    /// for it up to the busy timeout: a deferred transaction that reads, then writes after another
+    /// connection wrote, fails at once with SQLITE_BUSY (a session purge made an import fail that way).
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
