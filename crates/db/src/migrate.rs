@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "rollover"),
     migration!(7, "recovery"),
     migration!(8, "federation"),
+    migration!(9, "cas"),
 ];
 
 const CREATE_LEDGER: &str =

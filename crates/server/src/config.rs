@@ -43,6 +43,8 @@ pub struct Settings {
     pub mail_from: String,
     /// Login wickets: Ardoise as SAML service provider of national identity providers.
     pub saml: SamlSettings,
+    /// `[[services]]`: the connected services Ardoise signs people in to.
+    pub services: Vec<ServiceSettings>,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -95,8 +97,64 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "Ardoise <ne-pas-repondre@ardoise.invalid>".into(),
             saml: SamlSettings::default(),
+            services: vec![],
             demo_hint: false,
         }
+    }
+}
+
+/// `[[services]]` in ardoise.toml: a connected service.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    pub name: String,
+    /// `cas` (OIDC and SAML to come).
+    pub protocol: String,
+    /// Service URLs: exact, or a prefix when ending with `*`.
+    pub urls: Vec<String>,
+    /// Profile codes allowed (ELV, TUT, ENS…); empty or absent for everyone.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+}
+
+impl Settings {
+    /// The connected services, checked.
+    pub fn services(&self) -> Result<Vec<sso::Service>, Error> {
+        self.services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let at = format!("services[{}] « {} »", i + 1, s.name);
+                if s.protocol != "cas" {
+                    return Err(Error::Config(format!(
+                        "{at} : protocole « {} » inconnu (cas)",
+                        s.protocol
+                    )));
+                }
+                if s.urls.is_empty()
+                    || s.urls
+                        .iter()
+                        .any(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+                {
+                    return Err(Error::Config(format!(
+                        "{at} : urls doit lister des adresses http(s)://"
+                    )));
+                }
+                let profiles = s
+                    .profiles
+                    .iter()
+                    .map(|p| {
+                        p.parse::<kernel::Profile>()
+                            .map_err(|_| Error::Config(format!("{at} : profil « {p} » inconnu")))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(sso::Service {
+                    name: s.name.clone(),
+                    urls: s.urls.clone(),
+                    profiles,
+                })
+            })
+            .collect()
     }
 }
 

@@ -40,6 +40,7 @@ pub enum Error {
 pub struct App {
     pub db: Db,
     pub identity: Identity,
+    pub sso: sso::Sso,
     pub router: axum::Router,
 }
 
@@ -70,8 +71,14 @@ impl App {
             },
         );
         let identity = wickets::attach(identity, settings)?;
-        let router = router(db.clone(), identity.clone());
-        Ok(App { db, identity, router })
+        let sso = sso::Sso::new(db.clone(), identity.clone(), settings.services()?);
+        let router = router(db.clone(), identity.clone(), sso.clone());
+        Ok(App {
+            db,
+            identity,
+            sso,
+            router,
+        })
     }
 
     /// Serves until `shutdown` resolves, then finishes the requests under way.
@@ -80,7 +87,7 @@ impl App {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        let purge = tokio::spawn(purge_sessions(self.identity.clone()));
+        let purge = tokio::spawn(purge_sessions(self.identity.clone(), self.sso.clone()));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let outcome = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
@@ -92,7 +99,7 @@ impl App {
 }
 
 /// Deletes expired sessions every ten minutes.
-async fn purge_sessions(identity: Identity) {
+async fn purge_sessions(identity: Identity, sso: sso::Sso) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
@@ -100,6 +107,9 @@ async fn purge_sessions(identity: Identity) {
             Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "session purge failed"),
+        }
+        if let Err(e) = sso.purge().await {
+            tracing::warn!(error = %e, "ticket purge failed");
         }
     }
 }

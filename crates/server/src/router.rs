@@ -18,7 +18,7 @@ use web::AppError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(db: Db, identity: Identity) -> Router {
+pub fn router(db: Db, identity: Identity, sso: sso::Sso) -> Router {
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
     tiles.extend(import::tiles());
@@ -28,6 +28,7 @@ pub fn router(db: Db, identity: Identity) -> Router {
         .merge(directory::routes().with_state(Directory::new(db.clone())))
         .merge(import::routes().with_state(db.clone()))
         .merge(identity::routes().with_state(identity.clone()))
+        .merge(sso::routes().with_state(sso))
         .merge(web::assets::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz).with_state(db))

@@ -49,8 +49,8 @@ macro_rules! resources {
     };
 }
 
-const FR: &[&str] = resources!("fr": "web", "identity", "directory", "portal");
-const EN: &[&str] = resources!("en": "web", "identity", "directory", "portal");
+const FR: &[&str] = resources!("fr": "web", "identity", "directory", "portal", "sso");
+const EN: &[&str] = resources!("en": "web", "identity", "directory", "portal", "sso");
 
 struct Catalog {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,

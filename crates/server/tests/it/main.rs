@@ -5,6 +5,8 @@
 mod activation;
 mod auth;
 #[cfg(feature = "peer-tests")]
+mod cas;
+#[cfg(feature = "peer-tests")]
 mod federation;
 mod generator;
 mod import;
