@@ -211,10 +211,7 @@ async fn finish(
             &ActivationError::Field("csrf", Msg::new("error-csrf")),
         );
     }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let user_agent = crate::pages::user_agent(&headers);
     let form = ActivationForm {
         password: &f.password,
         confirm: &f.confirm,

@@ -280,10 +280,7 @@ async fn login(
             None,
         );
     }
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let user_agent = user_agent(&headers);
     match identity
         .sign_in(&form.username, &form.password, &ip, user_agent)
         .await
@@ -342,10 +339,7 @@ pub(crate) async fn session_opened(
     signed_in: &crate::SignedIn,
     target: &str,
 ) -> Response {
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let user_agent = user_agent(headers);
     let device = web::cookie::get(headers, crate::recovery::DEVICE_COOKIE);
     let device = match identity.note_device(signed_in.user, device, ip, user_agent).await {
         Ok(d) => Some(d),
@@ -368,6 +362,14 @@ pub(crate) async fn session_opened(
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// The browser's User-Agent, empty when absent or unreadable.
+pub(crate) fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 pub(crate) fn minutes(secs: i64) -> i64 {

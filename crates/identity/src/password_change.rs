@@ -21,29 +21,13 @@ impl Identity {
         confirm: &str,
         ip: &str,
     ) -> Result<(), AppError> {
-        let credential = store::credential(self.db(), user.user_id).await?;
-        let hash = credential.and_then(|c| c.password_hash);
-        let ok = self
-            .passwords()
-            .verify(hash, current)
-            .await
-            .map_err(|_| AppError::Unavailable { retry_after_secs: 5 })?;
-        if !ok {
-            return Err(AppError::BadRequest(Msg::new("password-current-wrong")));
-        }
+        self.check_current_password(user.user_id, current).await?;
         let names = [
             user.login.as_str(),
             user.first_name.as_str(),
             user.last_name.as_str(),
         ];
-        activation::check_password(new, confirm, &names).map_err(|rule| {
-            AppError::BadRequest(Msg::new(rule.message_key()).arg("min", activation::MIN_PASSWORD_CHARS))
-        })?;
-        let hashed = self
-            .passwords()
-            .hash(new)
-            .await
-            .map_err(|_| AppError::Unavailable { retry_after_secs: 5 })?;
+        let hashed = self.hash_new_password(new, confirm, names).await?;
         store::set_password(self.db(), user.user_id, &hashed, self.now()).await?;
         let ended = store::end_sessions(self.db(), user.user_id, None, Some(&user.session_key)).await?;
         let detail = format!("{ended} autre(s) session(s) fermée(s)");
@@ -56,6 +40,39 @@ impl Identity {
         )
         .await;
         Ok(())
+    }
+
+    /// Refuses unless `current` is the person's password (before changing a password or a recovery address).
+    pub(crate) async fn check_current_password(&self, user: UserId, current: &str) -> Result<(), AppError> {
+        let hash = store::credential(self.db(), user)
+            .await?
+            .and_then(|c| c.password_hash);
+        let ok = self
+            .passwords()
+            .verify(hash, current)
+            .await
+            .map_err(|_| AppError::Unavailable { retry_after_secs: 5 })?;
+        if ok {
+            Ok(())
+        } else {
+            Err(AppError::BadRequest(Msg::new("password-current-wrong")))
+        }
+    }
+
+    /// Applies the password rules to a new password (`names`: login, first and last name) and hashes it.
+    pub(crate) async fn hash_new_password(
+        &self,
+        new: &str,
+        confirm: &str,
+        names: [&str; 3],
+    ) -> Result<String, AppError> {
+        activation::check_password(new, confirm, &names).map_err(|rule| {
+            AppError::BadRequest(Msg::new(rule.message_key()).arg("min", activation::MIN_PASSWORD_CHARS))
+        })?;
+        self.passwords()
+            .hash(new)
+            .await
+            .map_err(|_| AppError::Unavailable { retry_after_secs: 5 })
     }
 
     /// Resets the account of a student or guardian of the administrator's school: no password, no

@@ -16,7 +16,6 @@ pub(crate) mod store;
 use kernel::{Timestamp, UserId};
 use web::{AppError, Lang, Msg, Tr};
 
-use crate::activation;
 use crate::audit;
 use crate::service::{Identity, random_token};
 use crate::throttle::FailureLimiter;
@@ -187,14 +186,7 @@ impl Identity {
             person.first_name.as_str(),
             person.last_name.as_str(),
         ];
-        activation::check_password(new, confirm, &names).map_err(|rule| {
-            AppError::BadRequest(Msg::new(rule.message_key()).arg("min", activation::MIN_PASSWORD_CHARS))
-        })?;
-        let hashed = self
-            .passwords()
-            .hash(new)
-            .await
-            .map_err(|_| AppError::Unavailable { retry_after_secs: 5 })?;
+        let hashed = self.hash_new_password(new, confirm, names).await?;
         let mut tx = self.db().begin().await?;
         if !store::reset_with_link(&mut tx, &self.link_hash(token), user, &hashed, self.now()).await? {
             return Ok(Err(LinkProblem::Used));
@@ -275,17 +267,8 @@ impl Identity {
         if !email.is_empty() && !crate::onboarding::valid_email(email) {
             return Err(AppError::BadRequest(Msg::new("activation-email-invalid")));
         }
-        let hash = crate::store::credential(self.db(), user.user_id)
-            .await?
-            .and_then(|c| c.password_hash);
-        let ok = self
-            .passwords()
-            .verify(hash, current_password)
-            .await
-            .map_err(|_| AppError::Unavailable { retry_after_secs: 5 })?;
-        if !ok {
-            return Err(AppError::BadRequest(Msg::new("password-current-wrong")));
-        }
+        self.check_current_password(user.user_id, current_password)
+            .await?;
         let former = store::recovery_email(self.db(), user.user_id).await?;
         let new = Some(email).filter(|e| !e.is_empty());
         store::set_recovery_email(self.db(), user.user_id, new, self.now()).await?;

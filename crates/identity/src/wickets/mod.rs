@@ -156,7 +156,9 @@ impl Identity {
     pub async fn begin_federated(&self, id: &str, next: &str) -> Result<String, Refusal> {
         let wickets = self.wickets().ok_or(Refusal::UnknownWicket)?;
         let wicket = wickets.get(id).ok_or(Refusal::UnknownWicket)?;
-        let request_id = format!("_{}", uuid::Uuid::new_v4().simple());
+        let mut random = [0u8; 16];
+        rand::fill(&mut random);
+        let request_id = format!("_{:032x}", u128::from_be_bytes(random));
         let now = self.now();
         store::insert_request(
             self.db(),

@@ -55,10 +55,7 @@ async fn acs(
     ClientIp(ip): ClientIp,
     Form(form): Form<AcsForm>,
 ) -> Result<Response, AppError> {
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let user_agent = crate::pages::user_agent(&headers);
     let (signed_in, next) = match identity
         .finish_federated(&form.saml_response, &form.relay_state, &ip, user_agent)
         .await
