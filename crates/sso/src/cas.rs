@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use web::{AppError, CurrentUser, Msg};
+use web::{AppError, CurrentUser, Msg, url_encode};
 
 use crate::{Sso, store};
 
@@ -27,15 +27,6 @@ pub fn routes() -> Router<Sso> {
 struct LoginQuery {
     service: Option<String>,
     gateway: Option<String>,
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn with_ticket(service: &str, ticket: &str) -> String {

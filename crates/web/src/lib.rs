@@ -12,7 +12,7 @@ pub mod pdf;
 pub mod security;
 
 pub use current_user::{ContextChoice, CurrentUser, SessionExpired};
-pub use error::{AppError, ErrorPage, Msg, render_error_pages};
+pub use error::{AppError, ErrorPage, Msg, render_error_pages, url_encode};
 pub use i18n::{Lang, Tr};
 pub use layout::{Chrome, page, user_page};
 

@@ -87,7 +87,7 @@ async fn a_service_signs_a_student_in_with_a_single_use_ticket() {
         .await;
     assert_eq!(res.status(), 303);
     assert!(
-        location(&res).starts_with("/login?next=%2Fcas%2Flogin"),
+        location(&res).starts_with("/login?next=/cas/login%3Fservice%3Dhttps%253A//moodle.test/"),
         "{}",
         location(&res)
     );
