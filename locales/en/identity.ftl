@@ -9,6 +9,7 @@ login-throttled = Too many failed attempts from your connection. Try again in { 
 login-no-context = Your account is not attached to any school. Contact the school office.
 login-busy = The sign-in service is very busy. Try again in a few seconds.
 login-expired = Your session has expired. Sign in again to continue.
+login-renew = The service you are opening asks you to confirm who you are: enter your password again.
 login-signed-out = You are signed out. See you soon!
 login-demo-title = Demo accounts
 login-demo-text = Shared password: ardoise-demo

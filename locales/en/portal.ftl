@@ -1,6 +1,8 @@
 portal-title = Home
 portal-hello = Hello { $name }
 portal-services = My services
+portal-connected-services = Connected services
+portal-connected-desc = Opens signed in with your Ardoise account
 tile-account = My account
 tile-account-desc = Identity and profiles
 account-identity = Identity

@@ -9,6 +9,7 @@ login-throttled = Trop d'essais infructueux depuis votre connexion. Réessayez d
 login-no-context = Votre compte n'est rattaché à aucun établissement. Contactez le secrétariat de l'établissement.
 login-busy = Le service de connexion est très sollicité. Réessayez dans quelques secondes.
 login-expired = Votre session a expiré. Reconnectez-vous pour continuer.
+login-renew = Le service que vous ouvrez demande de confirmer votre identité : saisissez à nouveau votre mot de passe.
 login-signed-out = Vous êtes déconnecté. À bientôt !
 login-demo-title = Comptes de démonstration
 login-demo-text = Mot de passe commun : ardoise-demo

@@ -1,6 +1,8 @@
 portal-title = Accueil
 portal-hello = Bonjour { $name }
 portal-services = Mes services
+portal-connected-services = Services connectés
+portal-connected-desc = S'ouvre connecté avec votre compte Ardoise
 tile-account = Mon compte
 tile-account-desc = Identité et profils
 account-identity = Identité

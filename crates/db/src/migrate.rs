@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "recovery"),
     migration!(8, "federation"),
     migration!(9, "cas"),
+    migration!(10, "oidc"),
 ];
 
 const CREATE_LEDGER: &str =

@@ -23,9 +23,11 @@ pub mod wickets;
 pub use activation_pages::tiles;
 pub use layer::session_layer;
 pub use onboarding::{ActivationError, ActivationForm, LetterBatch};
-pub use pages::routes;
+pub use pages::{ClientIp, routes};
 pub use password::PasswordPool;
-pub use service::{Identity, IdentityConfig, SessionPolicy, SignInError, SignedIn};
+pub use service::{
+    Identity, IdentityConfig, SessionPolicy, SignInError, SignOutListener, SignedIn, random_token, token_hash,
+};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "ardoise_session";

@@ -73,6 +73,9 @@ struct LoginQuery {
     bye: Option<String>,
     reinit: Option<String>,
     next: Option<String>,
+    /// A connected service asks for the credentials again (CAS `renew`, OIDC `prompt=login`): the form
+    /// shows even to a signed-in person.
+    renew: Option<String>,
 }
 
 #[derive(Template)]
@@ -187,10 +190,12 @@ async fn login_form(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
-    if user.is_some() {
+    if user.is_some() && q.renew.is_none() {
         return Redirect::to(&next).into_response();
     }
-    let notice = if q.expired.is_some() {
+    let notice = if q.renew.is_some() {
+        Some(Tr(lang).get("login-renew"))
+    } else if q.expired.is_some() {
         Some(Tr(lang).get("login-expired"))
     } else if q.bye.is_some() {
         Some(Tr(lang).get("login-signed-out"))
@@ -220,15 +225,20 @@ struct LoginForm {
 
 /// The client's address: the TCP peer, or the last X-Forwarded-For hop behind a trusted proxy.
 /// An extractor, so every handler that throttles or audits reads it the same way.
-pub(crate) struct ClientIp(pub String);
+pub struct ClientIp(pub String);
 
-impl axum::extract::FromRequestParts<Identity> for ClientIp {
+impl<S> axum::extract::FromRequestParts<S> for ClientIp
+where
+    Identity: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        identity: &Identity,
+        state: &S,
     ) -> Result<Self, Self::Rejection> {
+        let identity = <Identity as axum::extract::FromRef<S>>::from_ref(state);
         if identity.config.trust_proxy
             && let Some(hop) = parts
                 .headers
@@ -389,11 +399,19 @@ async fn logout(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     user.check_csrf(&form.csrf_token)?;
-    identity.sign_out(&user, &ip).await?;
-    let mut response = Redirect::to("/login?bye=1").into_response();
-    let clear = web::cookie::clear(SESSION_COOKIE, identity.config.secure_cookies);
-    response.headers_mut().append(header::SET_COOKIE, clear);
-    Ok(response)
+    identity.sign_out_to(&user, &ip, "/login?bye=1").await
+}
+
+impl Identity {
+    /// Signs `user` out (and, through the listeners, out of the connected services), clears the session
+    /// cookie and sends the browser to `to`.
+    pub async fn sign_out_to(&self, user: &CurrentUser, ip: &str, to: &str) -> Result<Response, AppError> {
+        self.sign_out(user, ip).await?;
+        let mut response = Redirect::to(to).into_response();
+        let clear = web::cookie::clear(SESSION_COOKIE, self.config.secure_cookies);
+        response.headers_mut().append(header::SET_COOKIE, clear);
+        Ok(response)
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -139,6 +139,15 @@ pub struct Identity {
     #[cfg(feature = "saml")]
     pub(crate) wickets: Option<Arc<crate::wickets::Wickets>>,
     pub(crate) config: IdentityConfig,
+    sign_out_listeners: Arc<std::sync::RwLock<Vec<Arc<dyn SignOutListener>>>>,
+}
+
+/// Told when a person signs out of a browser session, so the connected services signed in through it
+/// are signed out too (single sign-out).
+pub trait SignOutListener: Send + Sync {
+    /// `session_key` is the ended session's [`CurrentUser::session_key`]. Must not block: long work goes
+    /// to a spawned task.
+    fn signed_out(&self, session_key: &str, user: UserId);
 }
 
 /// The cookie value is random; the database stores only its SHA-256.
@@ -175,6 +184,14 @@ impl Identity {
             #[cfg(feature = "saml")]
             wickets: None,
             config,
+            sign_out_listeners: Arc::default(),
+        }
+    }
+
+    /// Calls `listener` after every sign-out.
+    pub fn on_sign_out(&self, listener: Arc<dyn SignOutListener>) {
+        if let Ok(mut list) = self.sign_out_listeners.write() {
+            list.push(listener);
         }
     }
 
@@ -461,6 +478,14 @@ impl Identity {
 
     pub async fn sign_out(&self, user: &CurrentUser, ip: &str) -> Result<(), db::Error> {
         store::delete_session(&self.db, &user.session_key).await?;
+        let listeners = self
+            .sign_out_listeners
+            .read()
+            .map(|l| l.clone())
+            .unwrap_or_default();
+        for listener in listeners {
+            listener.signed_out(&user.session_key, user.user_id);
+        }
         self.audit(
             audit::Kind::SignOut,
             user.context.context.school(),

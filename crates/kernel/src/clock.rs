@@ -124,6 +124,31 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// ISO 8601 in UTC to the second, "2026-09-01T08:00:00Z" (protocols: CAS, SAML, JSON APIs).
+    pub fn iso8601(self) -> String {
+        let (y, m, d) = self.date();
+        let secs = self.0.div_euclid(1000).rem_euclid(86_400);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    }
+}
+
+#[cfg(test)]
+mod iso_tests {
+    #[test]
+    fn iso8601_in_utc() {
+        assert_eq!(
+            super::Timestamp(1_788_249_605_000).iso8601(),
+            "2026-09-01T08:00:05Z"
+        );
+    }
+}
+
 impl ManualClock {
     pub fn now_millis(&self) -> i64 {
         self.0.load(Ordering::SeqCst)

@@ -104,57 +104,220 @@ impl Default for Settings {
 }
 
 /// `[[services]]` in ardoise.toml: a connected service.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ServiceSettings {
+    /// Stable identifier (letters, digits, dashes); default: from the name.
+    pub id: Option<String>,
     pub name: String,
-    /// `cas` (OIDC and SAML to come).
+    /// `cas` or `oidc`.
     pub protocol: String,
-    /// Service URLs: exact, or a prefix when ending with `*`.
+    /// CAS: service URLs; OIDC: redirect URIs. Exact, or a prefix when ending with `*`.
     pub urls: Vec<String>,
     /// Profile codes allowed (ELV, TUT, ENS…); empty or absent for everyone.
-    #[serde(default)]
     pub profiles: Vec<String>,
+    /// UAIs of the schools whose people may use it; empty or absent for all.
+    pub schools: Vec<String>,
+    /// Attributes (CAS) or claims (OIDC) released; empty or absent for all.
+    pub attributes: Vec<String>,
+    /// CAS: send a back-channel logout request when the person signs out of Ardoise.
+    pub single_logout: bool,
+    /// CAS: may get proxy-granting tickets (its `pgtUrl` must be one of its URLs, in https).
+    pub proxy: bool,
+    /// Where the portal's launcher opens the service (CAS default: the first exact URL; OIDC: the
+    /// client's sign-in address, without which it is not listed).
+    pub launch_url: Option<String>,
+    /// OIDC: the client's identifier.
+    pub client_id: Option<String>,
+    /// OIDC: `client_secret` (basic or post), `private_key_jwt` or `none` (public client, PKCE).
+    pub token_auth: Option<String>,
+    /// OIDC, with `client_secret`: the secret (or in the environment variable named by `client_secret_env`).
+    pub client_secret: Option<String>,
+    pub client_secret_env: Option<String>,
+    /// OIDC, with `private_key_jwt`: the client's public keys, a JWKS file.
+    pub jwks_file: Option<PathBuf>,
+    /// OIDC: sign people in without asking for their consent.
+    pub pre_approved: bool,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub backchannel_logout_uri: Option<String>,
+}
+
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn http_url(u: &str) -> bool {
+    u.starts_with("https://") || u.starts_with("http://")
+}
+
+impl ServiceSettings {
+    fn checked(&self, i: usize) -> Result<sso::Service, Error> {
+        let at = format!("services[{}] « {} »", i + 1, self.name);
+        let err = |what: String| Error::Config(format!("{at} : {what}"));
+        let id = self.id.clone().unwrap_or_else(|| slug(&self.name));
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(err(format!(
+                "id « {id} » : lettres, chiffres et tirets seulement"
+            )));
+        }
+        let protocol = match self.protocol.as_str() {
+            "cas" => sso::Protocol::Cas,
+            "oidc" => sso::Protocol::Oidc,
+            other => return Err(err(format!("protocole « {other} » inconnu (cas, oidc)"))),
+        };
+        // Mobile apps come back on a private-use scheme (skoapp-prod://…): allowed for OIDC only.
+        let acceptable = |u: &str| match protocol {
+            sso::Protocol::Cas => http_url(u),
+            sso::Protocol::Oidc => u.split_once("://").is_some_and(|(scheme, rest)| {
+                !rest.is_empty()
+                    && scheme.starts_with(|c: char| c.is_ascii_lowercase())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+            }),
+        };
+        if self.urls.is_empty() || !self.urls.iter().all(|u| acceptable(u)) {
+            return Err(err(
+                "urls doit lister des adresses http(s):// (ou, pour OIDC, schéma://… d'une application)"
+                    .into(),
+            ));
+        }
+        let profiles = self
+            .profiles
+            .iter()
+            .map(|p| {
+                p.parse::<kernel::Profile>()
+                    .map_err(|_| err(format!("profil « {p} » inconnu")))
+            })
+            .collect::<Result<_, _>>()?;
+        if let Some(u) = &self.launch_url
+            && !http_url(u)
+        {
+            return Err(err(format!(
+                "launch_url « {u} » n'est pas une adresse http(s)://"
+            )));
+        }
+        for uai in &self.schools {
+            uai.parse::<kernel::Uai>()
+                .map_err(|_| err(format!("UAI « {uai} » invalide")))?;
+        }
+        let oidc = match protocol {
+            sso::Protocol::Cas => None,
+            sso::Protocol::Oidc => Some(self.oidc_client(&err)?),
+        };
+        Ok(sso::Service {
+            id,
+            name: self.name.clone(),
+            protocol,
+            urls: self.urls.clone(),
+            profiles,
+            schools: self.schools.clone(),
+            attributes: self.attributes.clone(),
+            single_logout: self.single_logout,
+            proxy: self.proxy,
+            launch_url: self.launch_url.clone(),
+            oidc,
+        })
+    }
+
+    fn oidc_client(&self, err: &dyn Fn(String) -> Error) -> Result<sso::OidcClient, Error> {
+        let client_id = self
+            .client_id
+            .clone()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| err("client_id manquant".into()))?;
+        let auth = match self.token_auth.as_deref().unwrap_or("client_secret") {
+            "client_secret" => {
+                let secret = match (&self.client_secret, &self.client_secret_env) {
+                    (Some(s), _) => s.clone(),
+                    (None, Some(var)) => std::env::var(var)
+                        .map_err(|_| err(format!("variable d'environnement {var} absente")))?,
+                    (None, None) => return Err(err("client_secret (ou client_secret_env) manquant".into())),
+                };
+                if secret.len() < 16 {
+                    return Err(err("client_secret trop court (16 caractères au moins)".into()));
+                }
+                sso::ClientAuth::Secret(secret)
+            }
+            "private_key_jwt" => {
+                let path = self
+                    .jwks_file
+                    .as_ref()
+                    .ok_or_else(|| err("jwks_file manquant pour private_key_jwt".into()))?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| err(format!("jwks_file {} illisible ({e})", path.display())))?;
+                let json: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| err(format!("jwks_file {} : JSON invalide ({e})", path.display())))?;
+                let keys = sso::jwt::keys_of_jwks(&json);
+                if keys.is_empty() {
+                    return Err(err(format!("jwks_file {} : aucune clé RSA", path.display())));
+                }
+                sso::ClientAuth::PrivateKeyJwt(keys)
+            }
+            "none" => sso::ClientAuth::Public,
+            other => {
+                return Err(err(format!(
+                    "token_auth « {other} » inconnu (client_secret, private_key_jwt, none)"
+                )));
+            }
+        };
+        for u in self
+            .post_logout_redirect_uris
+            .iter()
+            .chain(&self.backchannel_logout_uri)
+        {
+            if !http_url(u) {
+                return Err(err(format!("« {u} » n'est pas une adresse http(s)://")));
+            }
+        }
+        Ok(sso::OidcClient {
+            client_id,
+            auth,
+            pre_approved: self.pre_approved,
+            post_logout_redirect_uris: self.post_logout_redirect_uris.clone(),
+            backchannel_logout_uri: self.backchannel_logout_uri.clone(),
+        })
+    }
 }
 
 impl Settings {
-    /// The connected services, checked.
+    /// The connected services, checked (ids and OIDC client ids unique).
     pub fn services(&self) -> Result<Vec<sso::Service>, Error> {
-        self.services
+        let services: Vec<sso::Service> = self
+            .services
             .iter()
             .enumerate()
-            .map(|(i, s)| {
-                let at = format!("services[{}] « {} »", i + 1, s.name);
-                if s.protocol != "cas" {
-                    return Err(Error::Config(format!(
-                        "{at} : protocole « {} » inconnu (cas)",
-                        s.protocol
-                    )));
-                }
-                if s.urls.is_empty()
-                    || s.urls
-                        .iter()
-                        .any(|u| !u.starts_with("https://") && !u.starts_with("http://"))
-                {
-                    return Err(Error::Config(format!(
-                        "{at} : urls doit lister des adresses http(s)://"
-                    )));
-                }
-                let profiles = s
-                    .profiles
+            .map(|(i, s)| s.checked(i))
+            .collect::<Result<_, _>>()?;
+        for (i, s) in services.iter().enumerate() {
+            if services[..i].iter().any(|o| o.id == s.id) {
+                return Err(Error::Config(format!(
+                    "services[{}] : l'id « {} » est déjà pris",
+                    i + 1,
+                    s.id
+                )));
+            }
+            if let Some(c) = &s.oidc
+                && services[..i]
                     .iter()
-                    .map(|p| {
-                        p.parse::<kernel::Profile>()
-                            .map_err(|_| Error::Config(format!("{at} : profil « {p} » inconnu")))
-                    })
-                    .collect::<Result<_, _>>()?;
-                Ok(sso::Service {
-                    name: s.name.clone(),
-                    urls: s.urls.clone(),
-                    profiles,
-                })
-            })
-            .collect()
+                    .any(|o| o.oidc.as_ref().is_some_and(|oc| oc.client_id == c.client_id))
+            {
+                return Err(Error::Config(format!(
+                    "services[{}] : le client_id « {} » est déjà pris",
+                    i + 1,
+                    c.client_id
+                )));
+            }
+        }
+        Ok(services)
     }
 }
 

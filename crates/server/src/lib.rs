@@ -71,7 +71,14 @@ impl App {
             },
         );
         let identity = wickets::attach(identity, settings)?;
-        let sso = sso::Sso::new(db.clone(), identity.clone(), settings.services()?);
+        let sso = sso::Sso::new(
+            db.clone(),
+            identity.clone(),
+            settings.services()?,
+            sso::SsoConfig {
+                public_url: settings.public_url().trim_end_matches('/').to_string(),
+            },
+        );
         let router = router(db.clone(), identity.clone(), sso.clone());
         Ok(App {
             db,

@@ -45,6 +45,10 @@ impl TestApp {
             smtp_url: Some(mail.url()),
             ..Settings::default()
         };
+        // Bound first, so the public URL (OIDC issuer, links in mails) is the real one.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        settings.public_url = Some(base.clone());
         adjust(&mut settings);
         let mut postgres = None;
         if let Some(server_url) = db::testing::postgres_url() {
@@ -55,8 +59,6 @@ impl TestApp {
         settings.db_max_connections = 8;
         let clock = ManualClock::new(START);
         let app = App::build(&settings, Arc::new(clock.clone())).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let serving = app.clone();
         let server = tokio::spawn(async move {

@@ -19,6 +19,21 @@ pub use layout::{Chrome, page, user_page};
 /// The result type of handlers.
 pub type WebResult<T> = Result<T, AppError>;
 
+/// A connected service in the portal's launcher: opening it signs the person in (CAS or OIDC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceLink {
+    pub name: String,
+    pub href: String,
+}
+
+/// What lists the connected services a person may open (the `sso` crate), for the portal.
+pub trait Launcher: Send + Sync {
+    fn links<'a>(
+        &'a self,
+        user: &'a CurrentUser,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<ServiceLink>> + Send + 'a>>;
+}
+
 /// A service tile of the portal's launcher, contributed by a feature.
 #[derive(Debug, Clone, Copy)]
 pub struct Tile {

@@ -8,11 +8,12 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use web::{CurrentUser, Lang, Tile, Tr, WebResult};
+use web::{CurrentUser, Lang, Launcher, ServiceLink, Tile, Tr, WebResult};
 
 #[derive(Clone)]
 pub struct Portal {
     tiles: Arc<Vec<Tile>>,
+    launcher: Option<Arc<dyn Launcher>>,
 }
 
 impl Portal {
@@ -20,7 +21,14 @@ impl Portal {
         tiles.push(account_tile());
         Portal {
             tiles: Arc::new(tiles),
+            launcher: None,
         }
+    }
+
+    /// Also lists the connected services `launcher` says the person may open.
+    pub fn with_launcher(mut self, launcher: Arc<dyn Launcher>) -> Portal {
+        self.launcher = Some(launcher);
+        self
     }
 
     /// The tiles a person acting in `context` may use, in launcher order.
@@ -53,14 +61,20 @@ struct PortalTemplate<'a> {
     t: Tr,
     user: &'a CurrentUser,
     tiles: Vec<Tile>,
+    services: Vec<ServiceLink>,
 }
 
 async fn home(State(portal): State<Portal>, lang: Lang, user: CurrentUser) -> WebResult<Html<String>> {
     let tiles = portal.visible(&user.context.context);
+    let services = match &portal.launcher {
+        Some(l) => l.links(&user).await,
+        None => vec![],
+    };
     let body = PortalTemplate {
         t: Tr(lang),
         user: &user,
         tiles,
+        services,
     };
     web::user_page(lang, &user, "portal-title", &body)
 }

@@ -11,6 +11,8 @@ mod federation;
 mod generator;
 mod import;
 mod mfa;
+#[cfg(feature = "peer-tests")]
+mod oidc;
 mod ops;
 mod recovery;
 mod tenancy;
