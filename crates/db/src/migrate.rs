@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "federation"),
     migration!(9, "cas"),
     migration!(10, "oidc"),
+    migration!(11, "registry"),
 ];
 
 const CREATE_LEDGER: &str =

@@ -40,10 +40,12 @@ pub enum Kind {
     RecoveryContactChanged,
     FederatedSignIn,
     FederationRefused,
+    ServiceRegistered,
+    ServiceRemoved,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 22] = [
         Kind::SignIn,
         Kind::SignInFailed,
         Kind::Lockout,
@@ -64,6 +66,8 @@ impl Kind {
         Kind::RecoveryContactChanged,
         Kind::FederatedSignIn,
         Kind::FederationRefused,
+        Kind::ServiceRegistered,
+        Kind::ServiceRemoved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -88,6 +92,8 @@ impl Kind {
             Kind::RecoveryContactChanged => "recovery-contact-changed",
             Kind::FederatedSignIn => "federated-sign-in",
             Kind::FederationRefused => "federation-refused",
+            Kind::ServiceRegistered => "service-registered",
+            Kind::ServiceRemoved => "service-removed",
         }
     }
 

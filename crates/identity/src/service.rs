@@ -473,6 +473,7 @@ impl Identity {
             choices,
             second_factor_pending: row.mfa_pending,
             second_factor_at: row.second_factor_at,
+            signed_in_at: row.created_at,
         })))
     }
 

@@ -1,23 +1,29 @@
-//! XML-DSig verification of one enveloped signature, the way SAML uses it — and no other way.
+//! XML-DSig of one enveloped signature, the way SAML uses it — and no other way: verifying the identity
+//! providers' (and, as identity provider, the service providers'), and making ours.
 //!
 //! Accepted: a `ds:Signature` child of the signed element, one `ds:Reference` whose URI is `#` + that
 //! element's `ID`, the enveloped-signature transform then Exclusive C14N, SHA-256 digests and RSA-SHA256
 //! signatures. Anything else is refused rather than interpreted: each extra option of XML-DSig has been the
 //! door of some past attack. The key is always one of the identity provider's metadata certificates; a
 //! `ds:KeyInfo` in the message is ignored.
+//!
+//! Ours are of that one accepted shape, with the `xs` prefix (used inside `xsi:type` values, where exclusive
+//! C14N cannot see it) kept by an `InclusiveNamespaces` list, as Shibboleth writes them.
 
 use roxmltree::Node;
 use sha2::{Digest, Sha256};
 
-use crate::SamlError;
 use crate::c14n::{self, Options};
 use crate::xml::{self, NS_DSIG};
+use crate::{Keys, SamlError};
 
 const ALG_EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const ALG_EXC_C14N_COMMENTS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
 const ALG_ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 const ALG_RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 const ALG_SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+/// The prefix our documents bind to XML Schema, for `xsi:type="xs:string"`.
+pub(crate) const INCLUSIVE_PREFIX: &str = "xs";
 
 /// Does `element` carry a signature of its own (a `ds:Signature` child)?
 pub(crate) fn is_signed(element: Node) -> bool {
@@ -67,6 +73,59 @@ pub(crate) fn verify(element: Node, certs: &[Vec<u8>]) -> Result<(), SamlError> 
         return Err(SamlError::BadSignature);
     }
     Ok(())
+}
+
+/// Signs an element we wrote, whose text is `head` followed by `tail`: the enveloped signature, with our
+/// certificate in its `ds:KeyInfo`, goes between the two (right after the element's `Issuer`, as the schema
+/// orders it). `id` is the element's `ID`. `head` + `tail` must be one element, standalone (declaring every
+/// namespace it uses, `xs` included when its `xsi:type` values name it), with no text between its children
+/// where the signature goes: its canonical form is then the same once embedded in a larger document.
+pub(crate) fn sign_enveloped(head: &str, tail: &str, id: &str, keys: &Keys) -> Result<String, SamlError> {
+    let unsigned = format!("{head}{tail}");
+    let doc = xml::parse(&unsigned)?;
+    let content = Options {
+        inclusive_prefixes: vec![INCLUSIVE_PREFIX.to_string()],
+        ..Options::default()
+    };
+    let digest = Sha256::digest(c14n::canonicalize(doc.root_element(), &content).as_bytes());
+    let signed_info = format!(
+        concat!(
+            r#"<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="{c14n}"/>"#,
+            r##"<ds:SignatureMethod Algorithm="{rsa}"/><ds:Reference URI="#{id}"><ds:Transforms>"##,
+            r#"<ds:Transform Algorithm="{enveloped}"/><ds:Transform Algorithm="{c14n}">"#,
+            r#"<ec:InclusiveNamespaces xmlns:ec="{c14n}" PrefixList="{prefix}"/></ds:Transform>"#,
+            r#"</ds:Transforms><ds:DigestMethod Algorithm="{sha256}"/>"#,
+            r#"<ds:DigestValue>{digest}</ds:DigestValue></ds:Reference></ds:SignedInfo>"#
+        ),
+        c14n = ALG_EXC_C14N,
+        rsa = ALG_RSA_SHA256,
+        id = xml::escape(id),
+        enveloped = ALG_ENVELOPED,
+        prefix = INCLUSIVE_PREFIX,
+        sha256 = ALG_SHA256,
+        digest = xml::base64_encode(&digest),
+    );
+    // SignedInfo is canonicalized where it will stand: inside a ds:Signature declaring ds.
+    let open = format!(r#"<ds:Signature xmlns:ds="{NS_DSIG}">"#);
+    let alone = format!("{open}{signed_info}</ds:Signature>");
+    let alone_doc = xml::parse(&alone)?;
+    let signed_info_node = alone_doc
+        .root_element()
+        .first_element_child()
+        .ok_or_else(|| SamlError::malformed("ds:SignedInfo"))?;
+    let signature = keys.sign(c14n::canonicalize(signed_info_node, &Options::default()).as_bytes())?;
+    Ok(format!(
+        concat!(
+            "{head}{open}{signed_info}<ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo><ds:X509Data>",
+            "<ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>{tail}"
+        ),
+        head = head,
+        open = open,
+        signed_info = signed_info,
+        value = xml::base64_encode(&signature),
+        cert = xml::base64_encode(&keys.cert_der),
+        tail = tail,
+    ))
 }
 
 /// The reference must name `element` itself, and nothing else in the document may bear its ID: otherwise
@@ -148,4 +207,55 @@ fn unsupported(node: Node) -> SamlError {
     let name = algorithm(node);
     let short = name.rsplit_once('#').map_or(name, |(_, s)| s);
     SamlError::UnsupportedAlgorithm(short.chars().take(60).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = include_str!("../tests/peer/test-only-idp.key");
+    const CERT: &str = include_str!("../tests/peer/test-only-idp.crt");
+    const OTHER_CERT: &str = include_str!("../tests/peer/test-only-sp.crt");
+
+    fn cert_der(pem: &str) -> Result<Vec<u8>, SamlError> {
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        xml::base64_decode(&body)
+    }
+
+    const HEAD: &str = r#"<a:E xmlns:a="urn:a" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="_e1"><a:Issuer>me</a:Issuer>"#;
+    const TAIL: &str = r#"<a:V xsi:type="xs:string">1 &lt; 2</a:V></a:E>"#;
+
+    #[test]
+    fn our_signature_verifies_and_sits_after_the_issuer() -> Result<(), SamlError> {
+        let keys = Keys::from_pem(KEY, CERT)?;
+        let signed = sign_enveloped(HEAD, TAIL, "_e1", &keys)?;
+        assert!(signed.starts_with(&format!("{HEAD}<ds:Signature")));
+        assert!(signed.ends_with(TAIL));
+        // Embedded in a larger document, with namespaces declared above it, it still verifies.
+        let embedded = format!(r#"<o:Outer xmlns:o="urn:o" xmlns:a="urn:a">{signed}</o:Outer>"#);
+        let doc = xml::parse(&embedded)?;
+        let element = doc
+            .root_element()
+            .first_element_child()
+            .ok_or_else(|| SamlError::malformed("E"))?;
+        assert!(is_signed(element));
+        verify(element, &[cert_der(CERT)?])?;
+        assert_eq!(
+            verify(element, &[cert_der(OTHER_CERT)?]),
+            Err(SamlError::BadSignature)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_value_changed_after_signing_breaks_our_signature() -> Result<(), SamlError> {
+        let keys = Keys::from_pem(KEY, CERT)?;
+        let signed = sign_enveloped(HEAD, TAIL, "_e1", &keys)?.replace("1 &lt; 2", "1 &lt; 3");
+        let doc = xml::parse(&signed)?;
+        assert_eq!(
+            verify(doc.root_element(), &[cert_der(CERT)?]),
+            Err(SamlError::BadSignature)
+        );
+        Ok(())
+    }
 }

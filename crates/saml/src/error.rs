@@ -49,6 +49,24 @@ pub enum SamlError {
     /// The identity provider's metadata cannot be used.
     #[error("métadonnées du fournisseur d'identité invalides : {0}")]
     BadMetadata(String),
+    /// A service provider's metadata cannot be used (we are the identity provider).
+    #[error("métadonnées du service invalides : {0}")]
+    BadSpMetadata(String),
+    /// An AuthnRequest comes from a service provider we do not know, or not from the one it claims.
+    #[error("la demande de connexion vient d'un service inconnu")]
+    UnknownServiceProvider,
+    /// An AuthnRequest is not signed while the service provider's metadata, or our own, requires it.
+    #[error("la demande de connexion n'est pas signée")]
+    UnsignedRequest,
+    /// An AuthnRequest's signature does not verify with the service provider's certificates.
+    #[error("la signature de la demande de connexion est invalide")]
+    BadRequestSignature,
+    /// An AuthnRequest asks for the response at an address its service provider's metadata does not list.
+    #[error("l'adresse de retour demandée n'est pas déclarée par le service")]
+    UnknownAssertionConsumer,
+    /// An AuthnRequest's `IssueInstant` is too old, or in the future, even allowing for clock skew.
+    #[error("la demande de connexion est périmée ou datée dans le futur")]
+    StaleRequest,
 }
 
 impl SamlError {

@@ -1,4 +1,4 @@
-//! Our RSA key pair and the identity providers' certificates: loading, signing, verifying.
+//! Our RSA key pair and our peers' certificates: loading, signing, verifying.
 
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
@@ -12,26 +12,30 @@ use crate::SamlError;
 /// Smaller RSA keys are refused, ours and the identity providers'.
 const MIN_RSA_BITS: usize = 2048;
 
-/// The service provider's RSA private key and its (usually self-signed) certificate.
+/// Our RSA private key and its (usually self-signed) certificate, as service provider or identity provider.
 ///
-/// The key signs our AuthnRequests and decrypts the assertions identity providers encrypt for us; the
-/// certificate is what our metadata publishes. `Debug` never shows the key.
+/// As a service provider, the key signs our AuthnRequests and decrypts the assertions identity providers
+/// encrypt for us; as an identity provider, it signs our assertions and responses. The certificate is what
+/// our metadata publishes. `Debug` never shows the key.
 #[derive(Clone)]
-pub struct SpKeys {
+pub struct Keys {
     pub(crate) key: RsaPrivateKey,
     pub(crate) cert_der: Vec<u8>,
 }
 
-impl std::fmt::Debug for SpKeys {
+/// The name the service provider side has always used for [`Keys`].
+pub type SpKeys = Keys;
+
+impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpKeys")
+        f.debug_struct("Keys")
             .field("key", &"[redacted]")
             .field("cert_der_len", &self.cert_der.len())
             .finish()
     }
 }
 
-impl SpKeys {
+impl Keys {
     /// Reads an unencrypted RSA private key (PKCS#8 `PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`) and the X.509
     /// certificate (`CERTIFICATE`) holding its public half; refuses keys under 2048 bits and mismatched pairs.
     pub fn from_pem(key_pem: &str, cert_pem: &str) -> Result<Self, SamlError> {
@@ -44,7 +48,7 @@ impl SpKeys {
         if public != key.to_public_key() {
             return Err(SamlError::BadKey("la clé ne correspond pas au certificat".into()));
         }
-        Ok(SpKeys { key, cert_der })
+        Ok(Keys { key, cert_der })
     }
 
     /// RSA-SHA256 (PKCS#1 v1.5) signature of `data`.

@@ -1,9 +1,13 @@
-//! SAML 2 service provider, protocol only: our metadata, signed AuthnRequests over HTTP-Redirect, and strict
-//! validation (with decryption) of the Responses identity providers POST back. No HTTP, no storage, no clock:
-//! the `identity` crate serves the pages, keeps pending requests and the replay cache, and passes the time in.
+//! SAML 2, protocol only, both ways: Ardoise as a *service provider* (signing users in through EduConnect
+//! and the académies) and as an *identity provider* (signing them in to the GAR and publishers). No HTTP, no
+//! storage, no clock: the `identity` and `sso` crates serve the pages, keep pending requests, sessions and
+//! replay caches, and pass the time in.
 //!
-//! Ardoise signs pupils and parents in through EduConnect and staff through their académie, so an attacker
-//! controls every byte of the POSTed response. [`Sp::validate_response`] therefore accepts one narrow shape:
+//! ## Service provider: [`Sp`]
+//!
+//! Our metadata, signed AuthnRequests over HTTP-Redirect, and strict validation (with decryption) of the
+//! Responses identity providers POST back. An attacker controls every byte of the POSTed response, so
+//! [`Sp::validate_response`] accepts one narrow shape:
 //! - a single `samlp:Response`, at most 256 KiB of base64, parsed without any DTD;
 //! - status `Success`, `Destination` (if present) our ACS URL, every `Issuer` the IdP's entityID;
 //! - exactly one assertion, decrypted with our key when it is a `saml:EncryptedAssertion` (RSA-OAEP, then
@@ -17,12 +21,23 @@
 //!
 //! Replays are the caller's to stop: it must record [`Assertion::id`] until
 //! [`Assertion::not_on_or_after_millis`] and refuse a second use.
+//!
+//! ## Identity provider: [`Idp`]
+//!
+//! Service providers' metadata ([`parse_sp_metadata`]), their AuthnRequests over HTTP-Redirect or
+//! HTTP-POST — signature checked against their metadata and required when either side says so, issuer,
+//! destination, age and assertion consumer checked ([`Idp::authn_request_from_redirect`],
+//! [`Idp::authn_request_from_post`]) — our metadata, and the Responses we send back over HTTP-POST
+//! ([`Idp::response`], [`post_form_html`]): one assertion, always signed the way we accept signatures, the
+//! response optionally signed too. Replays of requests are the caller's to stop, by request ID. Single
+//! logout is not implemented on either side.
 
 #![warn(missing_docs)]
 
 mod c14n;
 mod dsig;
 mod error;
+mod idp;
 mod keys;
 mod metadata;
 mod request;
@@ -31,7 +46,11 @@ mod xml;
 mod xmlenc;
 
 pub use error::SamlError;
-pub use keys::SpKeys;
+pub use idp::{
+    AssertionConsumer, AuthnRequest, Binding, Idp, NAME_ID_PERSISTENT, NAME_ID_TRANSIENT, NameFormat,
+    ReleasedAttribute, ResponseSpec, SingleLogoutService, SpMetadata, parse_sp_metadata, post_form_html,
+};
+pub use keys::{Keys, SpKeys};
 pub use metadata::{IdpMetadata, parse_idp_metadata};
 
 /// Ardoise as a SAML service provider.

@@ -72,7 +72,7 @@ fn url_encode(value: &str) -> String {
 }
 
 /// A safe subset of xs:ID (NCName): a letter or `_`, then letters, digits, `_`, `-`, `.`.
-fn is_xml_id(id: &str) -> bool {
+pub(crate) fn is_xml_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))

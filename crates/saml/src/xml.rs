@@ -119,6 +119,10 @@ pub(crate) fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // As character references they survive attribute-value and line-end normalization.
+            '\t' => out.push_str("&#x9;"),
+            '\n' => out.push_str("&#xA;"),
+            '\r' => out.push_str("&#xD;"),
             c => out.push(c),
         }
     }
@@ -155,7 +159,14 @@ pub(crate) fn parse_instant(text: &str) -> Result<i64, SamlError> {
     let hour: i64 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
     let minute: i64 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
     let second: i64 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 24 || minute > 59 || second > 60 {
+    // Years are bounded so that the arithmetic below cannot overflow on an attacker's date.
+    if !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || !(0..=24).contains(&hour)
+        || !(0..=59).contains(&minute)
+        || !(0..=60).contains(&second)
+    {
         return Err(bad());
     }
     if !fraction.bytes().all(|b| b.is_ascii_digit()) {
@@ -216,6 +227,8 @@ mod tests {
         assert_eq!(parse_instant(&format_instant(951_782_400_000))?, 951_782_400_000);
         assert!(parse_instant("2026-13-01T00:00:00Z").is_err());
         assert!(parse_instant("demain").is_err());
+        assert!(parse_instant("9999999999999999-01-01T00:00:00Z").is_err());
+        assert!(parse_instant("2026-01-01T-9223372036854775808:00:00Z").is_err());
         Ok(())
     }
 

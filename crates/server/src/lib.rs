@@ -79,6 +79,7 @@ impl App {
                 public_url: settings.public_url().trim_end_matches('/').to_string(),
             },
         );
+        sso.reload().await?;
         let router = router(db.clone(), identity.clone(), sso.clone());
         Ok(App {
             db,
@@ -95,11 +96,13 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let purge = tokio::spawn(purge_sessions(self.identity.clone(), self.sso.clone()));
+        let registry = tokio::spawn(reload_services(self.sso.clone()));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let outcome = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         purge.abort();
+        registry.abort();
         self.db.close().await;
         Ok(outcome?)
     }
@@ -117,6 +120,19 @@ async fn purge_sessions(identity: Identity, sso: sso::Sso) {
         }
         if let Err(e) = sso.purge().await {
             tracing::warn!(error = %e, "ticket purge failed");
+        }
+    }
+}
+
+/// Reads the connected services registered on the admin page every minute, so every node of a
+/// deployment sees a change within a minute (the node that made it, at once).
+async fn reload_services(sso: sso::Sso) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(e) = sso.reload().await {
+            tracing::warn!(error = %e, "connected services not reloaded");
         }
     }
 }

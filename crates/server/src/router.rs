@@ -22,6 +22,7 @@ pub fn router(db: Db, identity: Identity, sso: sso::Sso) -> Router {
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
     tiles.extend(import::tiles());
+    tiles.extend(sso::tiles());
     let portal = Portal::new(tiles).with_launcher(std::sync::Arc::new(sso.clone()));
     Router::new()
         .merge(portal::routes().with_state(portal))

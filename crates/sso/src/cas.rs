@@ -102,14 +102,12 @@ async fn login(
         return Ok(to_login(&next, false));
     };
     let now = sso.identity.now();
-    let auth_time = store::session_created_at(&sso.db, &user.session_key)
-        .await?
-        .unwrap_or(now.millis());
+    let auth_time = user.signed_in_at;
     let new_login = auth_time >= now.plus_secs(-FRESH_LOGIN_SECS).millis();
     if renew && !new_login {
         return Ok(to_login(&next, true));
     }
-    sso.check_access(service, &user).await?;
+    sso.check_access(&service, &user).await?;
     let context = user.context.context;
     let ticket = random_ticket("ST");
     store::insert(
@@ -258,7 +256,7 @@ async fn check(
         .await?;
     }
     Ok(Ok(Valid {
-        attributes: person.attributes(service),
+        attributes: person.attributes(&service),
         login: person.login,
         auth_time: ticket.auth_time.unwrap_or(now.millis()),
         new_login: ticket.new_login,

@@ -9,9 +9,10 @@
 //!   refresh tokens rotated at each use, revocation, introspection, userinfo, RP-initiated logout, consent),
 //!   accepting what the Skolengo mobile apps send;
 //! - [`logout`]: single sign-out — when a person signs out of Ardoise, every service their session
-//!   signed in to is told over its back channel.
+//!   signed in to is told over its back channel;
+//! - [`registry`]: the services of `ardoise.toml` and of the region's admin page (`/region/services`).
 //!
-//! Not yet: the SAML 2 IdP, an admin UI for the registry.
+//! Not yet: the SAML 2 IdP.
 
 pub mod cas;
 mod http;
@@ -19,7 +20,11 @@ pub mod jwt;
 pub mod keys;
 pub mod logout;
 pub mod oidc;
+pub mod registry;
+mod registry_pages;
 mod store;
+
+pub use registry::ServiceSpec;
 
 use std::sync::{Arc, RwLock};
 
@@ -40,6 +45,8 @@ pub enum Protocol {
 pub enum ClientAuth {
     /// A shared secret, sent with HTTP Basic (`client_secret_basic`) or in the body (`client_secret_post`).
     Secret(String),
+    /// The same, known by its keyed hash only (clients registered on the admin page).
+    SecretHash(String),
     /// A JWT signed with one of these keys (`private_key_jwt`).
     PrivateKeyJwt(Vec<rsa::RsaPublicKey>),
     /// None: a public client (a mobile app), which must then use PKCE.
@@ -155,7 +162,10 @@ pub struct SsoConfig {
 pub struct Sso {
     db: Db,
     identity: Identity,
-    services: Arc<Vec<Service>>,
+    /// The services of `ardoise.toml`.
+    configured: Arc<Vec<Service>>,
+    /// Those, then the ones registered on the admin page (reloaded after each change and every minute).
+    services: Arc<RwLock<Arc<Vec<Service>>>>,
     config: Arc<SsoConfig>,
     keys: Arc<RwLock<Option<keys::Shared>>>,
     keys_init: Arc<tokio::sync::Mutex<()>>,
@@ -164,10 +174,12 @@ pub struct Sso {
 
 impl Sso {
     pub fn new(db: Db, identity: Identity, services: Vec<Service>, config: SsoConfig) -> Sso {
+        let configured = Arc::new(services);
         let sso = Sso {
             db,
             identity,
-            services: Arc::new(services),
+            services: Arc::new(RwLock::new(configured.clone())),
+            configured,
             config: Arc::new(config),
             keys: Arc::default(),
             keys_init: Arc::default(),
@@ -177,29 +189,60 @@ impl Sso {
         sso
     }
 
-    /// The registered CAS service `url` belongs to.
-    pub fn service_for(&self, url: &str) -> Option<&Service> {
+    /// Every registered service: those of `ardoise.toml`, then those of the admin page.
+    pub fn services(&self) -> Arc<Vec<Service>> {
         self.services
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|_| self.configured.clone())
+    }
+
+    /// The registered CAS service `url` belongs to.
+    pub fn service_for(&self, url: &str) -> Option<Service> {
+        self.services()
             .iter()
             .find(|s| s.protocol == Protocol::Cas && s.matches(url))
+            .cloned()
     }
 
     /// The OIDC client `client_id`.
-    pub fn client(&self, client_id: &str) -> Option<(&Service, &OidcClient)> {
-        self.services.iter().find_map(|s| {
+    pub fn client(&self, client_id: &str) -> Option<(Service, OidcClient)> {
+        self.services().iter().find_map(|s| {
             s.oidc
                 .as_ref()
                 .filter(|c| c.client_id == client_id)
-                .map(|c| (s, c))
+                .map(|c| (s.clone(), c.clone()))
         })
     }
 
-    pub fn service_by_id(&self, id: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.id == id)
+    pub fn service_by_id(&self, id: &str) -> Option<Service> {
+        self.services().iter().find(|s| s.id == id).cloned()
     }
 
-    pub fn services(&self) -> &[Service] {
-        &self.services
+    /// Reads the services registered on the admin page again. One that no longer checks (or clashes
+    /// with the configuration file's) is left out, with a warning.
+    pub async fn reload(&self) -> Result<(), db::Error> {
+        let mut all = (*self.configured).clone();
+        for stored in registry::stored(&self.db).await? {
+            let spec: ServiceSpec = match serde_json::from_str(&stored.spec) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(id = %stored.id, error = %e, "stored service unreadable");
+                    continue;
+                }
+            };
+            match spec.checked(&format!("service « {} »", spec.name)) {
+                Ok(service) => match registry::clash(&all, &service) {
+                    None => all.push(service),
+                    Some(clash) => tracing::warn!(id = %stored.id, %clash, "stored service left out"),
+                },
+                Err(e) => tracing::warn!(id = %stored.id, error = %e, "stored service left out"),
+            }
+        }
+        if let Ok(mut slot) = self.services.write() {
+            *slot = Arc::new(all);
+        }
+        Ok(())
     }
 
     /// Whether `user`, in the context they act in, may use `service`: its profiles and schools.
@@ -231,12 +274,8 @@ impl Sso {
         school: Option<uuid::Uuid>,
         profile: Option<&str>,
     ) -> Result<Option<Released>, db::Error> {
-        let Some(person) = store::person(&self.db, user).await? else {
+        let Some(person) = store::person(&self.db, user, school).await? else {
             return Ok(None);
-        };
-        let uai = match school {
-            Some(s) => store::uai(&self.db, s).await?,
-            None => None,
         };
         Ok(Some(Released {
             login: person.login,
@@ -245,7 +284,7 @@ impl Sso {
             email: person.email,
             jointure: person.jointure,
             profile: profile.and_then(|p| p.parse().ok()),
-            uai,
+            uai: person.uai,
         }))
     }
 
@@ -287,7 +326,7 @@ impl Sso {
     pub async fn purge(&self) -> Result<u64, AppError> {
         let now = self.identity.now();
         let n = store::purge(&self.db, now).await? + oidc::store::purge(&self.db, now).await?;
-        if self.services.iter().any(|s| s.protocol == Protocol::Oidc) {
+        if self.services().iter().any(|s| s.protocol == Protocol::Oidc) {
             self.maintain_keys().await?;
         }
         Ok(n)
@@ -301,7 +340,7 @@ impl web::Launcher for Sso {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<web::ServiceLink>> + Send + 'a>> {
         Box::pin(async move {
             let mut links = vec![];
-            for service in self.services.iter() {
+            for service in self.services().iter() {
                 let Some(href) = service.launch_href() else {
                     continue;
                 };
@@ -323,8 +362,21 @@ impl axum::extract::FromRef<Sso> for Identity {
     }
 }
 
+/// The region administrator's tile.
+pub fn tiles() -> Vec<web::Tile> {
+    vec![web::Tile {
+        id: "region-services",
+        name_key: "services-title",
+        desc_key: "tile-services-desc",
+        href: "/region/services",
+        visible: |c| matches!(c, kernel::Context::RegionAdmin { .. }),
+    }]
+}
+
 pub fn routes() -> axum::Router<Sso> {
-    cas::routes().merge(oidc::routes())
+    cas::routes()
+        .merge(oidc::routes())
+        .merge(registry_pages::routes())
 }
 
 #[cfg(test)]

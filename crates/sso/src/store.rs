@@ -83,19 +83,15 @@ pub struct Ticket {
     pub proxies: Option<String>,
 }
 
-/// Consumes a ticket: returns it if it existed and was never used; it can never be used again.
+/// Consumes a ticket: returns it if it existed and was never used; it can never be used again. One
+/// statement (UPDATE … RETURNING), so two validations racing cannot both win.
 pub async fn consume(db: &Db, ticket: &str, now: Timestamp) -> Result<Option<Ticket>> {
     let q = Query::update()
         .table(CasTickets::Table)
         .value(CasTickets::ConsumedAt, now.millis())
         .and_where(Expr::col(CasTickets::Ticket).eq(ticket))
         .and_where(Expr::col(CasTickets::ConsumedAt).is_null())
-        .to_owned();
-    if db.execute(&q).await? != 1 {
-        return Ok(None);
-    }
-    let q = Query::select()
-        .columns([
+        .returning(Query::returning().columns([
             CasTickets::UserId,
             CasTickets::Service,
             CasTickets::ContextSchool,
@@ -105,9 +101,7 @@ pub async fn consume(db: &Db, ticket: &str, now: Timestamp) -> Result<Option<Tic
             CasTickets::AuthTime,
             CasTickets::NewLogin,
             CasTickets::Proxies,
-        ])
-        .from(CasTickets::Table)
-        .and_where(Expr::col(CasTickets::Ticket).eq(ticket))
+        ]))
         .to_owned();
     db.fetch_optional(&q).await
 }
@@ -137,16 +131,6 @@ pub async fn purge(db: &Db, now: Timestamp) -> Result<u64> {
         )
         .to_owned();
     Ok(tickets + db.execute(&q).await?)
-}
-
-/// When the browser session `session_key` signed in (ms), if it still exists.
-pub async fn session_created_at(db: &Db, session_key: &str) -> Result<Option<i64>> {
-    let q = Query::select()
-        .column(Alias::new("created_at"))
-        .from(Alias::new("sessions"))
-        .and_where(Expr::col(Alias::new("token_hash")).eq(session_key))
-        .to_owned();
-    Ok(db.fetch_optional::<(i64,)>(&q).await?.map(|r| r.0))
 }
 
 /// One service a browser session signed in to, for single sign-out.
@@ -222,14 +206,26 @@ pub struct Released {
     pub last_name: String,
     pub email: Option<String>,
     pub jointure: Option<String>,
+    pub uai: Option<String>,
 }
 
-pub async fn person(db: &Db, user: Uuid) -> Result<Option<Released>> {
-    let q = Query::select()
-        .columns(["login", "first_name", "last_name", "email", "jointure"].map(Alias::new))
-        .from(Alias::new("users"))
-        .and_where(Expr::col(Alias::new("id")).eq(user))
+/// The person, and the UAI of the school they act in (one query).
+pub async fn person(db: &Db, user: Uuid, school: Option<Uuid>) -> Result<Option<Released>> {
+    let users = Alias::new("users");
+    let mut q = Query::select()
+        .columns(
+            ["login", "first_name", "last_name", "email", "jointure"].map(|c| (users.clone(), Alias::new(c))),
+        )
+        .from(users.clone())
+        .and_where(Expr::col((users.clone(), Alias::new("id"))).eq(user))
         .to_owned();
+    match school {
+        Some(s) => q.column((Alias::new("schools"), Alias::new("uai"))).left_join(
+            Alias::new("schools"),
+            Expr::col((Alias::new("schools"), Alias::new("id"))).eq(s),
+        ),
+        None => q.expr_as(Expr::val(Option::<String>::None), Alias::new("uai")),
+    };
     db.fetch_optional(&q).await
 }
 

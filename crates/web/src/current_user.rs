@@ -44,6 +44,8 @@ pub struct CurrentUser {
     pub second_factor_pending: bool,
     /// When this session last proved the second factor (ms), if it ever did.
     pub second_factor_at: Option<i64>,
+    /// When the person signed in to this session (ms): the `auth_time` of SSO protocols.
+    pub signed_in_at: i64,
 }
 
 impl CurrentUser {

@@ -1,5 +1,6 @@
-//! The `saml` crate against a real peer: pysaml2 as the identity provider (`tests/peer/idp.py`), driven
-//! live, so every fixture is made by an independent SAML implementation (and xmlsec1) during the test.
+//! The `saml` crate against a real peer, driven live, so every fixture is made by an independent SAML
+//! implementation (and xmlsec1) during the test: pysaml2 as the identity provider (`tests/peer/idp.py`) for
+//! our service provider, and as the service provider (`tests/peer/sp.py`) for our identity provider.
 //! Built with `--features saml/peer-tests` (CI does), since it needs pysaml2 and xmlsec1.
 #![cfg(feature = "peer-tests")]
 
@@ -49,10 +50,10 @@ fn idp_ok(args: &[&str]) -> Result<String, Box<dyn Error>> {
     Ok(idp_py(args)?.map_err(|refusal| format!("the peer refused: {refusal}"))?)
 }
 
-/// The peer's metadata, fetched once per test run after checking the peer can run at all.
-fn peer_metadata() -> Result<String, Box<dyn Error>> {
-    static METADATA: OnceLock<Result<String, String>> = OnceLock::new();
-    let fetched = METADATA.get_or_init(|| {
+/// Checks, once per test process, that the peers can run at all (pysaml2 and xmlsec1 installed).
+fn peer_available() -> Result<(), Box<dyn Error>> {
+    static AVAILABLE: OnceLock<Result<(), String>> = OnceLock::new();
+    let available = AVAILABLE.get_or_init(|| {
         let check = Command::new("python3").args(["-c", "import saml2"]).output();
         if !check.is_ok_and(|o| o.status.success()) {
             return Err(
@@ -68,8 +69,16 @@ fn peer_metadata() -> Result<String, Box<dyn Error>> {
                 "the xmlsec1 CLI is missing: `apt-get install xmlsec1` (and `pip install pysaml2`)".into(),
             );
         }
-        idp_ok(&["metadata"]).map_err(|e| e.to_string())
+        Ok(())
     });
+    Ok(available.clone()?)
+}
+
+/// The peer's metadata, fetched once per test run after checking the peer can run at all.
+fn peer_metadata() -> Result<String, Box<dyn Error>> {
+    static METADATA: OnceLock<Result<String, String>> = OnceLock::new();
+    peer_available()?;
+    let fetched = METADATA.get_or_init(|| idp_ok(&["metadata"]).map_err(|e| e.to_string()));
     Ok(fetched.clone()?)
 }
 
@@ -188,6 +197,7 @@ fn check_parent(assertion: &saml::Assertion, request_id: &str) -> TestResult {
     Ok(())
 }
 
+mod idp;
 mod metadata_and_requests;
 mod responses;
 mod wrapping;

@@ -737,3 +737,166 @@ async fn a_client_authenticates_with_a_jwt_signed_by_its_registered_key() {
     assert!(refused.unwrap_err().contains("invalid_client"));
     t.stop().await;
 }
+
+/// The posted form of the region's services page (repeated fields as several pairs).
+fn service_form(csrf: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut f = vec![("csrf_token".to_string(), csrf.to_string())];
+    f.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    f
+}
+
+async fn post_service(b: &Browser, path: &str, form: &[(String, String)]) -> reqwest::Response {
+    b.client
+        .post(format!("{}{path}", b.base))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_regional_operator_registers_an_oidc_client_on_the_admin_page() {
+    let t = app_with(vec![]).await;
+    // Not for a school's people.
+    let prof = t.signed_in("demo.prof").await;
+    assert_eq!(prof.get("/region/services").await.status(), 403);
+
+    let admin = t.signed_in("demo.admin").await;
+    let (status, html) = admin.get_html("/region/services").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Notes") && html.contains("fichier de configuration"),
+        "{html}"
+    );
+    let csrf = csrf_token(&html).unwrap();
+
+    // A mistake is explained, and nothing is saved.
+    let bad = service_form(
+        &csrf,
+        &[
+            ("name", "Labo"),
+            ("protocol", "oidc"),
+            ("urls", "https://labo.test/cb"),
+            ("profiles", "ENS"),
+            ("profiles", "XYZ"),
+        ],
+    );
+    let res = post_service(&admin, "/region/services", &bad).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("« Labo » : profil « XYZ » inconnu")
+    );
+    // A client id already taken by the configuration file.
+    let taken = service_form(
+        &csrf,
+        &[
+            ("name", "Labo"),
+            ("protocol", "oidc"),
+            ("urls", "https://labo.test/cb"),
+            ("client_id", "notes"),
+        ],
+    );
+    let res = post_service(&admin, "/region/services", &taken).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("le client_id « notes » est déjà pris")
+    );
+
+    // Registered for teachers: the secret is shown once.
+    let good = service_form(
+        &csrf,
+        &[
+            ("name", "Labo virtuel"),
+            ("protocol", "oidc"),
+            ("urls", "https://labo.test/cb"),
+            ("profiles", "ENS"),
+            ("client_id", "labo"),
+            ("token_auth", "client_secret"),
+            ("pre_approved", "on"),
+            ("launch_url", "https://labo.test/"),
+        ],
+    );
+    let res = post_service(&admin, "/region/services", &good).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let secret = html
+        .split("id=\"client-secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(secret.len() >= 32);
+    // The teacher's portal lists it; a student cannot use it.
+    let (_, home) = prof.get_html("/").await;
+    assert!(home.contains("Labo virtuel") && home.contains("https://labo.test/"));
+    let eleve = t.signed_in("demo.eleve").await;
+    let res = eleve
+        .get("/oidc/authorize?response_type=code&client_id=labo&scope=openid&redirect_uri=https://labo.test/cb")
+        .await;
+    assert_eq!(res.status(), 403);
+    // The teacher signs in to it; the secret works at the token endpoint.
+    let res = prof
+        .get("/oidc/authorize?response_type=code&client_id=labo&scope=openid&redirect_uri=https://labo.test/cb")
+        .await;
+    let code = location(&res)
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let exchange = |code: String, secret: String| {
+        let b = t.browser();
+        async move {
+            b.client
+                .post(format!("{}/oidc/token", b.base))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", &code),
+                    ("client_id", "labo"),
+                    ("client_secret", &secret),
+                    ("redirect_uri", "https://labo.test/cb"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = exchange(code, secret.clone()).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // The journal says who registered it.
+    let (_, journal) = admin.get_html("/region/journal?kind=service-registered").await;
+    assert!(journal.contains("Labo virtuel (labo-virtuel)"), "{journal}");
+
+    // Removed: the client is unknown at once.
+    let (_, html) = admin.get_html("/region/services").await;
+    let csrf = csrf_token(&html).unwrap();
+    let res = post_service(
+        &admin,
+        "/region/services/labo-virtuel/supprimer",
+        &service_form(&csrf, &[]),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let res = prof
+        .get("/oidc/authorize?response_type=code&client_id=labo&scope=openid&redirect_uri=https://labo.test/cb")
+        .await;
+    assert_eq!(res.status(), 422);
+    // Services of the configuration file cannot be removed from the page.
+    let res = post_service(
+        &admin,
+        "/region/services/notes/supprimer",
+        &service_form(&csrf, &[]),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    t.stop().await;
+}

@@ -179,10 +179,7 @@ fn error_to_client(req: &AuthRequest, issuer: &str, error: &str, description: &s
 }
 
 /// The client and redirect URI of a request, checked; errors are shown, not redirected.
-fn checked_client<'a>(
-    sso: &'a Sso,
-    req: &mut AuthRequest,
-) -> Result<(&'a Service, &'a OidcClient), AppError> {
+fn checked_client(sso: &Sso, req: &mut AuthRequest) -> Result<(Service, OidcClient), AppError> {
     let Some((service, client)) = sso.client(&req.client_id) else {
         return Err(AppError::BadRequest(Msg::new("oidc-unknown-client")));
     };
@@ -230,6 +227,7 @@ async fn authorize_inner(
     mut req: AuthRequest,
 ) -> Result<Response, AppError> {
     let (service, client) = checked_client(&sso, &mut req)?;
+    let (service, client) = (&service, &client);
     let issuer = sso.issuer();
     if req.response_type != "code" {
         return Ok(error_to_client(
@@ -284,9 +282,7 @@ async fn authorize_inner(
         return Ok(to_login(&req.resume_url(), false));
     };
     let now = sso.identity.now();
-    let auth_time = crate::store::session_created_at(&sso.db, &user.session_key)
-        .await?
-        .unwrap_or(now.millis());
+    let auth_time = user.signed_in_at;
     let fresh_enough = match (req.prompts("login"), req.max_age) {
         (true, _) => auth_time >= now.plus_secs(-FRESH_LOGIN_SECS).millis(),
         (false, Some(max)) => auth_time >= now.plus_secs(-max.max(0)).millis(),
@@ -418,7 +414,7 @@ async fn consent(
     let mut req: AuthRequest = serde_json::from_str(&form.request)
         .map_err(|_| AppError::BadRequest(Msg::new("oidc-bad-request")))?;
     let (service, client) = checked_client(&sso, &mut req)?;
-    sso.check_access(service, &user).await?;
+    sso.check_access(&service, &user).await?;
     if form.decision != "accept" {
         return Ok(error_to_client(
             &req,
@@ -429,10 +425,8 @@ async fn consent(
     }
     let now = sso.identity.now();
     store::save_consent(&sso.db, user.user_id.0, &client.client_id, &req.scope, now).await?;
-    let auth_time = crate::store::session_created_at(&sso.db, &user.session_key)
-        .await?
-        .unwrap_or(now.millis());
-    issue_code(&sso, &user, client, &req, auth_time).await
+    let auth_time = user.signed_in_at;
+    issue_code(&sso, &user, &client, &req, auth_time).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -466,6 +460,7 @@ async fn logout(
         .and_then(|h| h.str_claim("aud").map(str::to_string))
         .or(q.client_id.clone());
     let client = client_id.as_deref().and_then(|c| sso.client(c)).map(|(_, c)| c);
+    let client = client.as_ref();
     let mut to = "/login?bye=1".to_string();
     if let (Some(client), Some(uri)) = (client, &q.post_logout_redirect_uri)
         && client.post_logout_redirect_uris.iter().any(|u| u == uri)

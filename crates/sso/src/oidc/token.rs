@@ -100,12 +100,21 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Whether `secret` is the client's (given in clear in the configuration, or as a keyed hash).
+fn secret_matches(sso: &Sso, auth: &ClientAuth, secret: &str) -> bool {
+    match auth {
+        ClientAuth::Secret(expected) => constant_time_eq(expected, secret),
+        ClientAuth::SecretHash(hash) => constant_time_eq(hash, &crate::registry::secret_hash(sso, secret)),
+        _ => false,
+    }
+}
+
 /// Who is calling: the client, authenticated the way it is registered.
-async fn authenticate<'a>(
-    sso: &'a Sso,
+async fn authenticate(
+    sso: &Sso,
     headers: &HeaderMap,
     p: &HashMap<String, String>,
-) -> Result<(&'a Service, &'a OidcClient), OAuthError> {
+) -> Result<(Service, OidcClient), OAuthError> {
     let basic = form::basic_credentials(headers);
     let unknown = |basic: bool| OAuthError {
         basic,
@@ -114,7 +123,7 @@ async fn authenticate<'a>(
     if let Some((id, secret)) = &basic {
         let (service, client) = sso.client(id).ok_or(unknown(true))?;
         return match &client.auth {
-            ClientAuth::Secret(expected) if constant_time_eq(expected, secret) => Ok((service, client)),
+            auth if secret_matches(sso, auth, secret) => Ok((service, client)),
             _ => Err(unknown(true)),
         };
     }
@@ -130,9 +139,7 @@ async fn authenticate<'a>(
     let id = p.get("client_id").ok_or(unknown(false))?;
     let (service, client) = sso.client(id).ok_or(unknown(false))?;
     match (&client.auth, p.get("client_secret")) {
-        (ClientAuth::Secret(expected), Some(secret)) if constant_time_eq(expected, secret) => {
-            Ok((service, client))
-        }
+        (auth, Some(secret)) if secret_matches(sso, auth, secret) => Ok((service, client)),
         (ClientAuth::Public, None) => Ok((service, client)),
         _ => Err(unknown(false)),
     }
@@ -140,11 +147,11 @@ async fn authenticate<'a>(
 
 /// `private_key_jwt`: a JWT from the client, signed with its registered key, for our token endpoint,
 /// short-lived and used once.
-async fn client_assertion<'a>(
-    sso: &'a Sso,
+async fn client_assertion(
+    sso: &Sso,
     assertion: &str,
     claimed: Option<&String>,
-) -> Result<(&'a Service, &'a OidcClient), OAuthError> {
+) -> Result<(Service, OidcClient), OAuthError> {
     let bad = |why: &str| oauth("invalid_client", format!("client_assertion refusée : {why}"));
     let parsed = crate::jwt::parse(assertion).map_err(|_| bad("JWT illisible ou algorithme refusé"))?;
     let iss = parsed.str_claim("iss").ok_or(bad("iss manquant"))?;
@@ -184,8 +191,8 @@ async fn token(
     let p = form::params(&headers, uri.query(), &body);
     let (service, client) = authenticate(&sso, &headers, &p).await?;
     let body = match p.get("grant_type").map(String::as_str) {
-        Some("authorization_code") => code_grant(&sso, service, client, &p).await?,
-        Some("refresh_token") => refresh_grant(&sso, service, client, &p).await?,
+        Some("authorization_code") => code_grant(&sso, &service, &client, &p).await?,
+        Some("refresh_token") => refresh_grant(&sso, &service, &client, &p).await?,
         Some(other) => {
             return Err(oauth(
                 "unsupported_grant_type",
@@ -521,7 +528,7 @@ async fn userinfo(
     let Some((service, _)) = sso.client(&grant.client_id) else {
         return Err(oauth("invalid_token", "client retiré"));
     };
-    let claims = person_claims(&sso, service, &grant).await?;
+    let claims = person_claims(&sso, &service, &grant).await?;
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
         axum::Json(Value::Object(claims)),
@@ -545,7 +552,7 @@ async fn revoke(State(sso): State<Sso>, headers: HeaderMap, body: Bytes) -> Resu
     let p = form::params(&headers, None, &body);
     let (_, client) = authenticate(&sso, &headers, &p).await?;
     let token = p.get("token").ok_or(oauth("invalid_request", "token manquant"))?;
-    if let Some((grant, _)) = grant_of(&sso, client, token).await? {
+    if let Some((grant, _)) = grant_of(&sso, &client, token).await? {
         store::revoke_grant(&sso.db, grant.id, sso.identity.now()).await?;
     }
     Ok(StatusCode::OK.into_response())
@@ -563,7 +570,7 @@ async fn introspect(State(sso): State<Sso>, headers: HeaderMap, body: Bytes) -> 
     }
     let token = p.get("token").ok_or(oauth("invalid_request", "token manquant"))?;
     let now = sso.identity.now();
-    let body = match grant_of(&sso, client, token).await? {
+    let body = match grant_of(&sso, &client, token).await? {
         Some((grant, is_access))
             if grant.revoked_at.is_none()
                 && (is_access || grant.refresh_expires_at.is_some_and(|e| e > now.millis())) =>
