@@ -40,6 +40,14 @@ name = "Académie de Reims"
 audience = "personnels"
 link = "mail"
 metadata_file = "${fixtures}/idp-reims.xml"
+
+# A publisher's service that asks people's consent (OpenID Connect).
+[[services]]
+name = "Éditeur"
+protocol = "oidc"
+urls = ["https://editeur.test/callback"]
+client_id = "editeur"
+client_secret = "secret-de-test-des-navigateurs"
 `);
 
 module.exports = defineConfig({

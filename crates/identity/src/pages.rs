@@ -301,7 +301,7 @@ async fn login(
                 crate::mfa::MfaNeed::Code => "/login/mfa".to_string(),
                 crate::mfa::MfaNeed::Enrol => "/compte/mfa".to_string(),
             };
-            session_opened(&identity, &headers, &ip, &signed_in, &target).await
+            session_opened(&identity, lang, &headers, &ip, &signed_in, &target).await
         }
         Err(e) => {
             let (status, msg, retry) = match e {
@@ -344,6 +344,7 @@ async fn login(
 /// (after recording the device, which warns the person when it is new), and a redirect to `target`.
 pub(crate) async fn session_opened(
     identity: &Identity,
+    lang: Lang,
     headers: &HeaderMap,
     ip: &str,
     signed_in: &crate::SignedIn,
@@ -359,7 +360,7 @@ pub(crate) async fn session_opened(
         }
     };
     let secure = identity.config.secure_cookies;
-    let mut response = Redirect::to(target).into_response();
+    let mut response = web::after_form(lang, target);
     let cookie = web::cookie::set(SESSION_COOKIE, &signed_in.token, None, secure);
     response.headers_mut().append(header::SET_COOKIE, cookie);
     if let Some(device) = device {

@@ -60,8 +60,24 @@ pub struct ServiceSpec {
 fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
+        let plain = match c {
+            'à' | 'â' | 'ä' => "a",
+            'ç' => "c",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'î' | 'ï' => "i",
+            'ô' | 'ö' => "o",
+            'ù' | 'û' | 'ü' => "u",
+            'ÿ' => "y",
+            'œ' => "oe",
+            'æ' => "ae",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        if plain != "-" {
+            out.push_str(plain);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -305,6 +321,12 @@ mod tests {
             urls: vec![url.into()],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn ids_come_from_names_without_accents() {
+        assert_eq!(slug("Éditeur — Lecture & Cie"), "editeur-lecture-cie");
+        assert_eq!(slug("Cœur d'élève"), "coeur-d-eleve");
     }
 
     #[test]

@@ -19,6 +19,41 @@ pub use layout::{Chrome, page, user_page};
 /// The result type of handlers.
 pub type WebResult<T> = Result<T, AppError>;
 
+/// Whether `to` leaves Ardoise next: another site, or the sign-in endpoints of connected services,
+/// which send the browser on to the service.
+fn leaves_site(to: &str) -> bool {
+    !to.starts_with('/')
+        || to.starts_with("//")
+        || ["/cas/", "/oidc/", "/saml/idp/"]
+            .iter()
+            .any(|p| to.starts_with(p))
+}
+
+/// After a form, sends the browser on to `to`. Ardoise's CSP (`form-action 'self'`) makes browsers
+/// refuse a form's redirects that leave the site, so when `to` leads elsewhere (see [`leaves_site`])
+/// the answer is a tiny page that moves on by itself (meta refresh, and a link): a new navigation,
+/// which the form's CSP does not govern. Otherwise a plain redirect.
+pub fn after_form(lang: Lang, to: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !leaves_site(to) {
+        return axum::response::Redirect::to(to).into_response();
+    }
+    let to = to
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    let t = Tr(lang);
+    let html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><meta http-equiv=\"refresh\" content=\"0;url={to}\"><title>{}</title></head><body><p><a href=\"{to}\">{}</a></p></body></html>",
+        lang.code(),
+        t.get("continue-title"),
+        t.get("continue-link"),
+    );
+    axum::response::Html(html).into_response()
+}
+
 /// A connected service in the portal's launcher: opening it signs the person in (CAS or OIDC).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceLink {

@@ -154,7 +154,7 @@ async fn step_up(
         .pass_second_factor(&user, &f.code, &ip, crate::audit::Kind::StepUp)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&next).into_response()),
+        Ok(()) => Ok(web::after_form(lang, &next)),
         Err(MfaError::WrongCode) => {
             let body = CodeTemplate {
                 t: Tr(lang),

@@ -51,6 +51,7 @@ struct AcsForm {
 /// signed response, bound to a pending request of ours and usable once, is what is checked.
 async fn acs(
     State(identity): State<Identity>,
+    lang: web::Lang,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
     Form(form): Form<AcsForm>,
@@ -64,7 +65,7 @@ async fn acs(
         Err(Refusal::Db(e)) => return Err(e.into()),
         Err(refusal) => return Err(AppError::Refused(Msg::new(refusal.message_key()))),
     };
-    Ok(crate::pages::session_opened(&identity, &headers, &ip, &signed_in, &next).await)
+    Ok(crate::pages::session_opened(&identity, lang, &headers, &ip, &signed_in, &next).await)
 }
 
 /// Our service-provider metadata, for the IdPs' operators.

@@ -153,6 +153,11 @@ impl AuthRequest {
 
 /// Sends the browser back to the client with `params` (and `state`, `iss`).
 fn back_to_client(req: &AuthRequest, issuer: &str, params: &[(&str, &str)]) -> Response {
+    Redirect::to(&client_url(req, issuer, params)).into_response()
+}
+
+/// The client's redirect URI with `params` (and `state`, `iss`).
+fn client_url(req: &AuthRequest, issuer: &str, params: &[(&str, &str)]) -> String {
     let mut url = req.redirect_uri.clone();
     url.push(if url.contains('?') { '&' } else { '?' });
     let mut pairs: Vec<(&str, &str)> = params.to_vec();
@@ -167,7 +172,7 @@ fn back_to_client(req: &AuthRequest, issuer: &str, params: &[(&str, &str)]) -> R
             .collect::<Vec<_>>()
             .join("&"),
     );
-    Redirect::to(&url).into_response()
+    url
 }
 
 fn error_to_client(req: &AuthRequest, issuer: &str, error: &str, description: &str) -> Response {
@@ -328,6 +333,18 @@ async fn issue_code(
     req: &AuthRequest,
     auth_time: i64,
 ) -> Result<Response, AppError> {
+    let code = new_code(sso, user, client, req, auth_time).await?;
+    Ok(back_to_client(req, sso.issuer(), &[("code", &code)]))
+}
+
+/// A fresh authorization code for this request.
+async fn new_code(
+    sso: &Sso,
+    user: &CurrentUser,
+    client: &OidcClient,
+    req: &AuthRequest,
+    auth_time: i64,
+) -> Result<String, AppError> {
     let code = identity::random_token();
     let context = user.context.context;
     let now = sso.identity.now();
@@ -353,7 +370,7 @@ async fn issue_code(
         },
     )
     .await?;
-    Ok(back_to_client(req, sso.issuer(), &[("code", &code)]))
+    Ok(code)
 }
 
 #[derive(Template)]
@@ -407,6 +424,7 @@ struct ConsentForm {
 /// client hears `access_denied`.
 async fn consent(
     State(sso): State<Sso>,
+    lang: Lang,
     user: CurrentUser,
     axum::Form(form): axum::Form<ConsentForm>,
 ) -> Result<Response, AppError> {
@@ -416,17 +434,19 @@ async fn consent(
     let (service, client) = checked_client(&sso, &mut req)?;
     sso.check_access(&service, &user).await?;
     if form.decision != "accept" {
-        return Ok(error_to_client(
-            &req,
-            sso.issuer(),
-            "access_denied",
-            "la personne a refusé",
-        ));
+        let refused = [
+            ("error", "access_denied"),
+            ("error_description", "la personne a refusé"),
+        ];
+        return Ok(web::after_form(lang, &client_url(&req, sso.issuer(), &refused)));
     }
     let now = sso.identity.now();
     store::save_consent(&sso.db, user.user_id.0, &client.client_id, &req.scope, now).await?;
-    let auth_time = user.signed_in_at;
-    issue_code(&sso, &user, &client, &req, auth_time).await
+    let code = new_code(&sso, &user, &client, &req, user.signed_in_at).await?;
+    Ok(web::after_form(
+        lang,
+        &client_url(&req, sso.issuer(), &[("code", &code)]),
+    ))
 }
 
 #[derive(serde::Deserialize, Default)]
