@@ -54,3 +54,4 @@ services-save = Save
 services-secret-title = Secret of the client “{ $client }”
 services-secret-once = Copy it now into the service's configuration: it will not be shown again.
 services-not-removable = This service cannot be removed here: it comes from the configuration file.
+saml-idp-refused = Sign-in request refused: { $reason }

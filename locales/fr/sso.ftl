@@ -54,3 +54,4 @@ services-save = Enregistrer
 services-secret-title = Secret du client « { $client } »
 services-secret-once = Copiez-le maintenant dans la configuration du service : il ne sera plus affiché.
 services-not-removable = Ce service ne peut pas être retiré ici : il vient du fichier de configuration.
+saml-idp-refused = Demande de connexion refusée : { $reason }

@@ -239,6 +239,8 @@ async fn main() {
                         .equals((Alias::new("users"), Alias::new("id"))),
                 )
                 .and_where(Expr::col((Alias::new("memberships"), Alias::new("profile"))).eq("ELV"))
+                // The demo accounts keep the demo password.
+                .and_where(Expr::col((Alias::new("users"), Alias::new("login"))).not_like("demo.%"))
                 .limit(workers as u64)
                 .to_owned(),
         )

@@ -120,6 +120,8 @@ impl Settings {
 pub struct SamlSettings {
     /// Our entity id; default `<public_url>/saml/metadata`.
     pub entity_id: Option<String>,
+    /// Our entity id as identity provider of SAML services; default `<public_url>/saml/idp`.
+    pub idp_entity_id: Option<String>,
     /// PEM files of the key that signs our requests and decrypts assertions, and of its certificate.
     pub key_file: Option<PathBuf>,
     pub cert_file: Option<PathBuf>,

@@ -79,6 +79,7 @@ impl App {
                 public_url: settings.public_url().trim_end_matches('/').to_string(),
             },
         );
+        let sso = wickets::identity_provider(sso, settings)?;
         sso.reload().await?;
         let router = router(db.clone(), identity.clone(), sso.clone());
         Ok(App {

@@ -69,6 +69,45 @@ pub fn attach(identity: Identity, settings: &Settings) -> Result<Identity, Error
     Ok(identity.with_wickets(Wickets { sp, list }))
 }
 
+/// Ardoise as SAML identity provider, with the `[saml]` key, when SAML services are registered or keys
+/// are configured.
+#[cfg(feature = "saml")]
+pub fn identity_provider(sso: sso::Sso, settings: &Settings) -> Result<sso::Sso, Error> {
+    let saml = &settings.saml;
+    let wanted = settings.services.iter().any(|s| s.protocol == "saml");
+    let (Some(key), Some(cert)) = (&saml.key_file, &saml.cert_file) else {
+        if wanted {
+            return Err(Error::Config(
+                "services SAML : [saml] key_file et cert_file sont nécessaires pour signer les assertions"
+                    .into(),
+            ));
+        }
+        return Ok(sso);
+    };
+    let read = |path: &std::path::PathBuf| {
+        std::fs::read_to_string(path).map_err(|e| Error::Config(format!("saml : {} : {e}", path.display())))
+    };
+    let keys = saml::Keys::from_pem(&read(key)?, &read(cert)?)
+        .map_err(|e| Error::Config(format!("saml : clé ou certificat illisible : {e}")))?;
+    let public = settings.public_url();
+    let public = public.trim_end_matches('/');
+    Ok(sso.with_idp(saml::Idp {
+        entity_id: saml
+            .idp_entity_id
+            .clone()
+            .unwrap_or_else(|| format!("{public}/saml/idp")),
+        sso_url: format!("{public}/saml/idp/sso"),
+        slo_url: None,
+        keys,
+        want_authn_requests_signed: false,
+    }))
+}
+
+#[cfg(not(feature = "saml"))]
+pub fn identity_provider(sso: sso::Sso, _settings: &Settings) -> Result<sso::Sso, Error> {
+    Ok(sso)
+}
+
 #[cfg(not(feature = "saml"))]
 pub fn attach(identity: Identity, settings: &Settings) -> Result<Identity, Error> {
     if settings.saml.wickets.is_empty() {

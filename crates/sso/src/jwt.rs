@@ -3,25 +3,29 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rsa::rand_core::OsRng;
+use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use rsa::traits::PublicKeyParts;
-use rsa::{BigUint, Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
+use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 /// Signs `claims` as a JWT with `key`, naming it `kid` in the header.
-pub fn sign(key: &RsaPrivateKey, kid: &str, typ: &str, claims: &Value) -> String {
+pub fn sign(key: &RsaKeyPair, kid: &str, typ: &str, claims: &Value) -> String {
     let header = json!({ "alg": "RS256", "typ": typ, "kid": kid });
     let signing_input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     );
-    let digest = Sha256::digest(signing_input.as_bytes());
-    // Blinded: the private operation's timing does not depend on the key.
-    let signature = key
-        .sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
-        .unwrap_or_default();
+    // ring's RSA is constant-time and blinded.
+    let mut signature = vec![0u8; key.public().modulus_len()];
+    let rng = ring::rand::SystemRandom::new();
+    if key
+        .sign(&RSA_PKCS1_SHA256, &rng, signing_input.as_bytes(), &mut signature)
+        .is_err()
+    {
+        signature.clear();
+    }
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
@@ -132,15 +136,31 @@ pub fn half_hash(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rsa::RsaPrivateKey;
+    use rsa::pkcs8::EncodePrivateKey;
+    use rsa::rand_core::OsRng;
 
-    fn key() -> RsaPrivateKey {
-        RsaPrivateKey::new(&mut OsRng, 2048).unwrap()
+    struct Key {
+        private: RsaPrivateKey,
+        ring: RsaKeyPair,
+    }
+
+    impl Key {
+        fn to_public_key(&self) -> RsaPublicKey {
+            self.private.to_public_key()
+        }
+    }
+
+    fn key() -> Key {
+        let private = RsaPrivateKey::new(&mut OsRng, 2048).unwrap();
+        let ring = RsaKeyPair::from_pkcs8(private.to_pkcs8_der().unwrap().as_bytes()).unwrap();
+        Key { private, ring }
     }
 
     #[test]
     fn a_signed_token_verifies_with_its_key_only_and_alterations_fail() {
         let (k1, k2) = (key(), key());
-        let token = sign(&k1, "k1", "JWT", &json!({"sub": "abc", "exp": 5}));
+        let token = sign(&k1.ring, "k1", "JWT", &json!({"sub": "abc", "exp": 5}));
         let parsed = parse(&token).unwrap();
         assert_eq!(parsed.kid.as_deref(), Some("k1"));
         assert_eq!(parsed.str_claim("sub"), Some("abc"));

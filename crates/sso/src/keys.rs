@@ -24,7 +24,8 @@ const SEAL_PURPOSE: &str = "oidc-signing-key";
 
 pub struct SigningKey {
     pub kid: String,
-    pub private: RsaPrivateKey,
+    /// The private key, for signing (ring).
+    pub private: ring::signature::RsaKeyPair,
     pub public: rsa::RsaPublicKey,
     pub created_at: i64,
 }
@@ -88,10 +89,12 @@ pub async fn load(db: &Db, server_key: &ServerKey) -> Result<KeySet> {
                 tracing::warn!(kid = %r.kid, "OIDC signing key unreadable (another server key?)");
             }
             let private = private?;
+            let der = private.to_pkcs8_der().ok()?;
+            let ring_key = ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).ok()?;
             Some(SigningKey {
                 kid: r.kid,
                 public: private.to_public_key(),
-                private,
+                private: ring_key,
                 created_at: r.created_at,
             })
         })

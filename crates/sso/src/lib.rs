@@ -10,9 +10,8 @@
 //!   accepting what the Skolengo mobile apps send;
 //! - [`logout`]: single sign-out — when a person signs out of Ardoise, every service their session
 //!   signed in to is told over its back channel;
+//! - `saml_idp` (cargo feature `saml`): Ardoise as SAML 2 identity provider (the GAR, publishers);
 //! - [`registry`]: the services of `ardoise.toml` and of the region's admin page (`/region/services`).
-//!
-//! Not yet: the SAML 2 IdP.
 
 pub mod cas;
 mod http;
@@ -22,6 +21,8 @@ pub mod logout;
 pub mod oidc;
 pub mod registry;
 mod registry_pages;
+#[cfg(feature = "saml")]
+pub mod saml_idp;
 mod store;
 
 pub use registry::ServiceSpec;
@@ -38,6 +39,8 @@ use web::{AppError, CurrentUser, Msg};
 pub enum Protocol {
     Cas,
     Oidc,
+    /// SAML 2 (Ardoise as identity provider; needs the `saml` cargo feature).
+    Saml,
 }
 
 /// How an OIDC client proves who it is at the token endpoint.
@@ -91,6 +94,9 @@ pub struct Service {
     /// first exact one); for OIDC, the client's own sign-in address (without one, it is not listed).
     pub launch_url: Option<String>,
     pub oidc: Option<OidcClient>,
+    /// SAML: the service provider's metadata.
+    #[cfg(feature = "saml")]
+    pub saml: Option<Arc<saml_idp::SamlSp>>,
 }
 
 impl Service {
@@ -111,7 +117,7 @@ impl Service {
                 .clone()
                 .or_else(|| self.urls.iter().find(|u| !u.ends_with('*')).cloned())
                 .map(|u| format!("/cas/login?service={}", web::url_encode(&u))),
-            Protocol::Oidc => self.launch_url.clone(),
+            Protocol::Oidc | Protocol::Saml => self.launch_url.clone(),
         }
     }
 
@@ -170,6 +176,8 @@ pub struct Sso {
     keys: Arc<RwLock<Option<keys::Shared>>>,
     keys_init: Arc<tokio::sync::Mutex<()>>,
     http: http::Client,
+    #[cfg(feature = "saml")]
+    idp: Option<Arc<saml::Idp>>,
 }
 
 impl Sso {
@@ -184,6 +192,8 @@ impl Sso {
             keys: Arc::default(),
             keys_init: Arc::default(),
             http: http::Client::new(),
+            #[cfg(feature = "saml")]
+            idp: None,
         };
         sso.identity.on_sign_out(Arc::new(sso.clone()));
         sso
@@ -374,9 +384,12 @@ pub fn tiles() -> Vec<web::Tile> {
 }
 
 pub fn routes() -> axum::Router<Sso> {
-    cas::routes()
+    let routes = cas::routes()
         .merge(oidc::routes())
-        .merge(registry_pages::routes())
+        .merge(registry_pages::routes());
+    #[cfg(feature = "saml")]
+    let routes = routes.merge(saml_idp::routes());
+    routes
 }
 
 #[cfg(test)]
@@ -396,6 +409,8 @@ mod tests {
             proxy: false,
             launch_url: None,
             oidc: None,
+            #[cfg(feature = "saml")]
+            saml: None,
         }
     }
 

@@ -55,6 +55,11 @@ pub struct ServiceSpec {
     pub pre_approved: bool,
     pub post_logout_redirect_uris: Vec<String>,
     pub backchannel_logout_uri: Option<String>,
+    /// SAML: the service provider's metadata, a file…
+    pub metadata_file: Option<PathBuf>,
+    /// …or the document itself (admin page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<String>,
 }
 
 fn slug(name: &str) -> String {
@@ -105,11 +110,24 @@ impl ServiceSpec {
         let protocol = match self.protocol.as_str() {
             "cas" => crate::Protocol::Cas,
             "oidc" => crate::Protocol::Oidc,
-            other => return Err(err(format!("protocole « {other} » inconnu (cas, oidc)"))),
+            "saml" => crate::Protocol::Saml,
+            other => return Err(err(format!("protocole « {other} » inconnu (cas, oidc, saml)"))),
         };
+        #[cfg(feature = "saml")]
+        let saml_sp = match protocol {
+            crate::Protocol::Saml => Some(self.saml_sp(&err)?),
+            _ => None,
+        };
+        #[cfg(not(feature = "saml"))]
+        if protocol == crate::Protocol::Saml {
+            return Err(err(
+                "cette version d'Ardoise est construite sans SAML (cargo feature saml)".into(),
+            ));
+        }
         // Mobile apps come back on a private-use scheme (skoapp-prod://…): allowed for OIDC only.
         let acceptable = |u: &str| match protocol {
             crate::Protocol::Cas => http_url(u),
+            crate::Protocol::Saml => true,
             crate::Protocol::Oidc => u.split_once("://").is_some_and(|(scheme, rest)| {
                 !rest.is_empty()
                     && scheme.starts_with(|c: char| c.is_ascii_lowercase())
@@ -118,7 +136,8 @@ impl ServiceSpec {
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
             }),
         };
-        if self.urls.is_empty() || !self.urls.iter().all(|u| acceptable(u)) {
+        let urls_needed = protocol != crate::Protocol::Saml;
+        if (urls_needed && self.urls.is_empty()) || !self.urls.iter().all(|u| acceptable(u)) {
             return Err(err(
                 "urls doit lister des adresses http(s):// (ou, pour OIDC, schéma://… d'une application)"
                     .into(),
@@ -144,14 +163,22 @@ impl ServiceSpec {
                 .map_err(|_| err(format!("UAI « {uai} » invalide")))?;
         }
         let oidc = match protocol {
-            crate::Protocol::Cas => None,
             crate::Protocol::Oidc => Some(self.oidc_client(&err)?),
+            _ => None,
         };
+        // A SAML service's addresses are its assertion consumers.
+        #[cfg(feature = "saml")]
+        let urls = match &saml_sp {
+            Some(sp) => sp.0.assertion_consumers.iter().map(|a| a.url.clone()).collect(),
+            None => self.urls.clone(),
+        };
+        #[cfg(not(feature = "saml"))]
+        let urls = self.urls.clone();
         Ok(crate::Service {
             id,
             name: self.name.clone(),
             protocol,
-            urls: self.urls.clone(),
+            urls,
             profiles,
             schools: self.schools.clone(),
             attributes: self.attributes.clone(),
@@ -159,7 +186,25 @@ impl ServiceSpec {
             proxy: self.proxy,
             launch_url: self.launch_url.clone(),
             oidc,
+            #[cfg(feature = "saml")]
+            saml: saml_sp.map(std::sync::Arc::new),
         })
+    }
+
+    #[cfg(feature = "saml")]
+    fn saml_sp(&self, err: &dyn Fn(String) -> String) -> Result<crate::saml_idp::SamlSp, String> {
+        let (xml, origin) = match (&self.metadata, &self.metadata_file) {
+            (Some(inline), _) => (inline.clone(), "métadonnées".to_string()),
+            (None, Some(path)) => (
+                std::fs::read_to_string(path)
+                    .map_err(|e| err(format!("metadata_file {} illisible ({e})", path.display())))?,
+                format!("metadata_file {}", path.display()),
+            ),
+            (None, None) => return Err(err("metadata_file (ou metadata) manquant pour SAML".into())),
+        };
+        saml::parse_sp_metadata(&xml)
+            .map(crate::saml_idp::SamlSp)
+            .map_err(|e| err(format!("{origin} : {e}")))
     }
 
     fn oidc_client(&self, err: &dyn Fn(String) -> String) -> Result<crate::OidcClient, String> {

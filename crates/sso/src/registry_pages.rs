@@ -152,6 +152,7 @@ async fn page(
             name: s.name.clone(),
             protocol: match s.protocol {
                 Protocol::Cas => "CAS",
+                Protocol::Saml => "SAML 2",
                 Protocol::Oidc => "OpenID Connect",
             },
             urls: s.urls.join(" "),

@@ -25,6 +25,11 @@ const ASSETS: &[Asset] = &[
         content_type: "image/svg+xml",
         body: include_bytes!("../static/icon.svg"),
     },
+    Asset {
+        name: "saml-post.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../static/saml-post.js"),
+    },
 ];
 
 /// FNV-1a: enough to change the URL when the content changes.
@@ -65,6 +70,11 @@ pub fn css_url() -> &'static str {
 
 pub fn icon_url() -> &'static str {
     url_of("icon.svg")
+}
+
+/// The script that submits the SAML identity provider's POST form.
+pub fn saml_post_url() -> &'static str {
+    url_of("saml-post.js")
 }
 
 async fn serve(Path(file): Path<String>) -> Response {

@@ -15,4 +15,6 @@ mod mfa;
 mod oidc;
 mod ops;
 mod recovery;
+#[cfg(feature = "peer-tests")]
+mod saml_idp;
 mod tenancy;
