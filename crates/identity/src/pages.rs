@@ -298,6 +298,10 @@ async fn login(
         Ok(signed_in) => {
             let target = match signed_in.second_factor {
                 crate::mfa::MfaNeed::None => next,
+                // The code step, then on to where the person was going.
+                crate::mfa::MfaNeed::Code if next != "/" => {
+                    format!("/login/mfa?then={}", web::url_encode(&next))
+                }
                 crate::mfa::MfaNeed::Code => "/login/mfa".to_string(),
                 crate::mfa::MfaNeed::Enrol => "/compte/mfa".to_string(),
             };

@@ -28,6 +28,8 @@ struct CodeTemplate<'a> {
     error: Option<String>,
     /// Set when confirming a sensitive action: where to go back to.
     next: Option<&'a str>,
+    /// At sign-in: where the person was going (a connected service, say), if not the portal.
+    then: Option<&'a str>,
 }
 
 fn page(
@@ -54,7 +56,18 @@ fn page(
     }
 }
 
-async fn code_form(State(identity): State<Identity>, lang: Lang, user: CurrentUser) -> WebResult<Response> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CodeQuery {
+    then: Option<String>,
+}
+
+async fn code_form(
+    State(identity): State<Identity>,
+    lang: Lang,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<CodeQuery>,
+) -> WebResult<Response> {
     if !user.second_factor_pending {
         return Ok(Redirect::to("/").into_response());
     }
@@ -66,6 +79,7 @@ async fn code_form(State(identity): State<Identity>, lang: Lang, user: CurrentUs
         csrf_token: &user.csrf_token,
         error: None,
         next: None,
+        then: q.then.as_deref().filter(|t| !t.is_empty()),
     }
     .render();
     Ok(page(lang, &user, StatusCode::OK, "mfa-title", body))
@@ -76,6 +90,7 @@ async fn code_form(State(identity): State<Identity>, lang: Lang, user: CurrentUs
 struct CodeForm {
     csrf_token: String,
     code: String,
+    then: String,
 }
 
 async fn check_code(
@@ -93,7 +108,7 @@ async fn check_code(
         .pass_second_factor(&user, &f.code, &ip, crate::audit::Kind::MfaPassed)
         .await
     {
-        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Ok(()) => Ok(web::after_form(lang, &crate::pages::safe_next(Some(&f.then)))),
         Err(MfaError::WrongCode) => {
             let error = Some(Tr(lang).get("mfa-wrong-code"));
             let body = CodeTemplate {
@@ -101,6 +116,7 @@ async fn check_code(
                 csrf_token: &user.csrf_token,
                 error,
                 next: None,
+                then: Some(f.then.as_str()).filter(|t| !t.is_empty()),
             }
             .render();
             Ok(page(lang, &user, StatusCode::UNAUTHORIZED, "mfa-title", body))
@@ -128,6 +144,7 @@ async fn step_up_form(lang: Lang, user: CurrentUser, q: axum::extract::Query<Nex
         csrf_token: &user.csrf_token,
         error: None,
         next: Some(&next),
+        then: None,
     }
     .render();
     page(lang, &user, StatusCode::OK, "mfa-step-up-title", body)
@@ -161,6 +178,7 @@ async fn step_up(
                 csrf_token: &user.csrf_token,
                 error: Some(Tr(lang).get("mfa-wrong-code")),
                 next: Some(&next),
+                then: None,
             }
             .render();
             Ok(page(

@@ -180,3 +180,48 @@ async fn printing_activation_codes_asks_for_a_fresh_second_factor() {
     );
     t.stop().await;
 }
+
+/// A staff member on their way to a connected service gives their code, then goes on to the service
+/// (not to the portal).
+#[tokio::test]
+async fn after_the_code_the_sign_in_goes_on_where_it_was_going() {
+    let t = TestApp::spawn_demo_with(|_| {}).await;
+    let (_, secret, _) = enrol(&t, "demo.cpe").await;
+    t.clock.advance_secs(totp::STEP_SECS);
+    let b = t.browser();
+    let next = "/cas/login?service=https%3A%2F%2Fmoodle.test%2F";
+    let (_, html) = b
+        .get_html(&format!("/login?next={}", web::url_encode(next)))
+        .await;
+    let res = b
+        .post_form(
+            "/login",
+            &[
+                ("username", "demo.cpe"),
+                ("password", DEMO_PASSWORD),
+                ("csrf_token", &csrf_token(&html).unwrap()),
+                ("next", next),
+            ],
+        )
+        .await;
+    let to = location(&res);
+    assert!(to.starts_with("/login/mfa?then=/cas/login"), "{to}");
+    let (_, html) = b.get_html(&to).await;
+    let res = b
+        .post_form(
+            "/login/mfa",
+            &[
+                ("csrf_token", &csrf_token(&html).unwrap()),
+                ("code", &code(&t, &secret, 0)),
+                ("then", &testkit::hidden_value(&html, "then").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(&format!("url={}", next.replace('&', "&amp;"))),
+        "{page}"
+    );
+    t.stop().await;
+}
