@@ -321,14 +321,6 @@ async fn grant_proxy(sso: &Sso, valid: &mut Valid, pgt_url: &str) -> Result<(), 
     Ok(())
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 fn iso(millis: i64) -> String {
     Timestamp(millis).iso8601()
 }
@@ -338,7 +330,7 @@ fn xml_response(outcome: Outcome) -> Response {
         Ok(v) => {
             let mut out = format!(
                 "<cas:serviceResponse xmlns:cas=\"http://www.yale.edu/tp/cas\">\n  <cas:authenticationSuccess>\n    <cas:user>{}</cas:user>\n",
-                xml_escape(&v.login)
+                web::markup_escape(&v.login)
             );
             out.push_str("    <cas:attributes>\n");
             out.push_str(&format!(
@@ -347,7 +339,10 @@ fn xml_response(outcome: Outcome) -> Response {
                 v.new_login
             ));
             for (name, value) in &v.attributes {
-                out.push_str(&format!("      <cas:{name}>{}</cas:{name}>\n", xml_escape(value)));
+                out.push_str(&format!(
+                    "      <cas:{name}>{}</cas:{name}>\n",
+                    web::markup_escape(value)
+                ));
             }
             out.push_str("    </cas:attributes>\n");
             if let Some(iou) = &v.pgt_iou {
@@ -358,7 +353,10 @@ fn xml_response(outcome: Outcome) -> Response {
             if !v.proxies.is_empty() {
                 out.push_str("    <cas:proxies>\n");
                 for p in &v.proxies {
-                    out.push_str(&format!("      <cas:proxy>{}</cas:proxy>\n", xml_escape(p)));
+                    out.push_str(&format!(
+                        "      <cas:proxy>{}</cas:proxy>\n",
+                        web::markup_escape(p)
+                    ));
                 }
                 out.push_str("    </cas:proxies>\n");
             }
@@ -367,7 +365,7 @@ fn xml_response(outcome: Outcome) -> Response {
         }
         Err((code, message)) => format!(
             "<cas:serviceResponse xmlns:cas=\"http://www.yale.edu/tp/cas\">\n  <cas:authenticationFailure code=\"{code}\">{}</cas:authenticationFailure>\n</cas:serviceResponse>\n",
-            xml_escape(&message)
+            web::markup_escape(&message)
         ),
     };
     ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
@@ -449,7 +447,7 @@ struct ProxyQuery {
 fn proxy_failure(code: &str, message: &str) -> String {
     format!(
         "<cas:serviceResponse xmlns:cas=\"http://www.yale.edu/tp/cas\">\n  <cas:proxyFailure code=\"{code}\">{}</cas:proxyFailure>\n</cas:serviceResponse>\n",
-        xml_escape(message)
+        web::markup_escape(message)
     )
 }
 
@@ -553,7 +551,7 @@ async fn saml_validate(
         Ok(v) => {
             let subject = format!(
                 "<saml1:Subject><saml1:NameIdentifier>{}</saml1:NameIdentifier><saml1:SubjectConfirmation><saml1:ConfirmationMethod>urn:oasis:names:tc:SAML:1.0:cm:artifact</saml1:ConfirmationMethod></saml1:SubjectConfirmation></saml1:Subject>",
-                xml_escape(&v.login)
+                web::markup_escape(&v.login)
             );
             let attributes: String = v
                 .attributes
@@ -561,24 +559,24 @@ async fn saml_validate(
                 .map(|(name, value)| {
                     format!(
                         "<saml1:Attribute AttributeName=\"{name}\" AttributeNamespace=\"http://www.ja-sig.org/products/cas/\"><saml1:AttributeValue>{}</saml1:AttributeValue></saml1:Attribute>",
-                        xml_escape(value)
+                        web::markup_escape(value)
                     )
                 })
                 .collect();
             format!(
                 "<saml1p:Response xmlns:saml1p=\"urn:oasis:names:tc:SAML:1.0:protocol\" xmlns:saml1=\"urn:oasis:names:tc:SAML:1.0:assertion\" ResponseID=\"_{id}\" InResponseTo=\"{}\" IssueInstant=\"{issue}\" MajorVersion=\"1\" MinorVersion=\"1\" Recipient=\"{}\"><saml1p:Status><saml1p:StatusCode Value=\"saml1p:Success\"/></saml1p:Status><saml1:Assertion AssertionID=\"_a{id}\" IssueInstant=\"{issue}\" Issuer=\"{}\" MajorVersion=\"1\" MinorVersion=\"1\"><saml1:Conditions NotBefore=\"{issue}\" NotOnOrAfter=\"{}\"><saml1:AudienceRestrictionCondition><saml1:Audience>{}</saml1:Audience></saml1:AudienceRestrictionCondition></saml1:Conditions><saml1:AuthenticationStatement AuthenticationInstant=\"{}\" AuthenticationMethod=\"urn:oasis:names:tc:SAML:1.0:am:password\">{subject}</saml1:AuthenticationStatement><saml1:AttributeStatement>{subject}{attributes}</saml1:AttributeStatement></saml1:Assertion></saml1p:Response>",
-                xml_escape(&request_id),
-                xml_escape(&q.target),
-                xml_escape(&sso.config.public_url),
+                web::markup_escape(&request_id),
+                web::markup_escape(&q.target),
+                web::markup_escape(&sso.config.public_url),
                 iso(now.plus_secs(30).millis()),
-                xml_escape(&q.target),
+                web::markup_escape(&q.target),
                 iso(v.auth_time),
             )
         }
         Err((code, message)) => format!(
             "<saml1p:Response xmlns:saml1p=\"urn:oasis:names:tc:SAML:1.0:protocol\" ResponseID=\"_{id}\" InResponseTo=\"{}\" IssueInstant=\"{issue}\" MajorVersion=\"1\" MinorVersion=\"1\"><saml1p:Status><saml1p:StatusCode Value=\"saml1p:Requester\"><saml1p:StatusCode Value=\"saml1p:RequestDenied\"/></saml1p:StatusCode><saml1p:StatusMessage>{code} : {}</saml1p:StatusMessage></saml1p:Status></saml1p:Response>",
-            xml_escape(&request_id),
-            xml_escape(&message)
+            web::markup_escape(&request_id),
+            web::markup_escape(&message)
         ),
     };
     let envelope = format!(

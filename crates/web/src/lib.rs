@@ -19,6 +19,16 @@ pub use layout::{Chrome, page, user_page};
 /// The result type of handlers.
 pub type WebResult<T> = Result<T, AppError>;
 
+/// `text` safe inside HTML or XML, in an element or a quoted attribute (the five special characters
+/// as references that both languages read the same way).
+pub fn markup_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 /// Whether `to` leaves Ardoise next: another site, or the sign-in endpoints of connected services,
 /// which send the browser on to the service.
 fn leaves_site(to: &str) -> bool {
@@ -38,12 +48,7 @@ pub fn after_form(lang: Lang, to: &str) -> axum::response::Response {
     if !leaves_site(to) {
         return axum::response::Redirect::to(to).into_response();
     }
-    let to = to
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;");
+    let to = markup_escape(to);
     let t = Tr(lang);
     let html = format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><meta http-equiv=\"refresh\" content=\"0;url={to}\"><title>{}</title></head><body><p><a href=\"{to}\">{}</a></p></body></html>",
