@@ -28,3 +28,6 @@ profile-COL = Local authority
 profile-INV = Guest
 profile-region-admin = Regional administration
 error-step-up = This action requires confirming your identity with your second factor.
+busy-title = Ardoise is very busy right now
+busy-text = Many people are signing in at the same time. This page will reload by itself in { $secs } seconds; no need to reload it before.
+busy-again = Try again now

@@ -28,3 +28,6 @@ profile-COL = Collectivité
 profile-INV = Invité
 profile-region-admin = Administration régionale
 error-step-up = Cette action demande de confirmer votre identité avec votre second facteur.
+busy-title = Ardoise est très demandée en ce moment
+busy-text = Beaucoup de monde se connecte en même temps. Votre page se rechargera d'elle-même dans { $secs } secondes ; inutile de recharger avant.
+busy-again = Réessayer maintenant

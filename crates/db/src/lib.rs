@@ -7,12 +7,14 @@ mod bulk;
 mod error;
 mod exec;
 mod migrate;
+mod notify;
 pub mod schema;
 pub mod testing;
 
 pub use bulk::Cell;
 pub use error::Error;
 pub use exec::{Db, Row, Tx};
+pub use notify::{Heard, Listener};
 pub use sea_query;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -97,6 +97,7 @@ async fn end(
     } else {
         store::end_sessions(db, user.user_id, Some(&f.session), None).await?;
     }
+    identity.forget_sessions_of(user.user_id).await;
     Ok(Redirect::to(if f.session == user.session_key {
         "/login?bye=1"
     } else {

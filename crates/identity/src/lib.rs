@@ -15,6 +15,7 @@ pub mod password;
 mod password_change;
 pub mod recovery;
 mod service;
+mod session_cache;
 mod store;
 pub mod throttle;
 #[cfg(feature = "saml")]

@@ -30,6 +30,7 @@ impl Identity {
         let hashed = self.hash_new_password(new, confirm, names).await?;
         store::set_password(self.db(), user.user_id, &hashed, self.now()).await?;
         let ended = store::end_sessions(self.db(), user.user_id, None, Some(&user.session_key)).await?;
+        self.forget_sessions_of(user.user_id).await;
         let detail = format!("{ended} autre(s) session(s) fermée(s)");
         self.audit(
             audit::Kind::PasswordChanged,
@@ -114,6 +115,7 @@ impl Identity {
         store::clear_password(&mut tx, user, now).await?;
         store::set_activation_code(&mut tx, user, &hash, now, expires, actor.user_id).await?;
         tx.commit().await?;
+        self.forget_sessions_of(user).await;
         let event = audit::Event {
             kind: audit::Kind::AccountReset,
             school: Some(school),

@@ -13,8 +13,12 @@ use web::{ContextChoice, CurrentUser};
 
 use crate::audit;
 use crate::password::{PasswordError, PasswordPool};
+use crate::session_cache::{self, Entry, Person, SessionCache};
 use crate::store;
 use crate::throttle::FailureLimiter;
+
+/// Sessions one node keeps in memory at most (about 1 KB each); past that, requests read the database.
+const SESSION_CACHE_CAPACITY: usize = 200_000;
 
 /// How long sessions live.
 #[derive(Debug, Clone)]
@@ -25,6 +29,8 @@ pub struct SessionPolicy {
     pub absolute_secs: i64,
     /// A shorter (or longer) idle time for the sessions acting in some profiles (direction, vie scolaire).
     pub idle_by_profile: Vec<(kernel::Profile, i64)>,
+    /// How long a node serves a session from memory before reading it again (0: never cached).
+    pub cache_secs: i64,
 }
 
 impl Default for SessionPolicy {
@@ -33,6 +39,7 @@ impl Default for SessionPolicy {
             idle_secs: 2 * 3600,
             absolute_secs: 12 * 3600,
             idle_by_profile: vec![],
+            cache_secs: 60,
         }
     }
 }
@@ -140,6 +147,7 @@ pub struct Identity {
     pub(crate) wickets: Option<Arc<crate::wickets::Wickets>>,
     pub(crate) config: IdentityConfig,
     sign_out_listeners: Arc<std::sync::RwLock<Vec<Arc<dyn SignOutListener>>>>,
+    sessions: Arc<SessionCache>,
 }
 
 /// Told when a person signs out of a browser session, so the connected services signed in through it
@@ -148,6 +156,13 @@ pub trait SignOutListener: Send + Sync {
     /// `session_key` is the ended session's [`CurrentUser::session_key`]. Must not block: long work goes
     /// to a spawned task.
     fn signed_out(&self, session_key: &str, user: UserId);
+}
+
+impl web::admission::WhoAsks for Identity {
+    fn profile(&self, headers: &axum::http::HeaderMap) -> Option<kernel::Profile> {
+        let token = web::cookie::get(headers, crate::SESSION_COOKIE)?;
+        self.sessions.peek_profile(&token_hash(token))
+    }
 }
 
 /// The cookie value is random; the database stores only its SHA-256.
@@ -171,6 +186,7 @@ impl Identity {
         mailer: mail::Mailer,
         config: IdentityConfig,
     ) -> Identity {
+        let single_node = db.engine() == db::Engine::Sqlite;
         Identity {
             directory: Directory::new(db.clone()),
             db,
@@ -183,6 +199,13 @@ impl Identity {
             mailer,
             #[cfg(feature = "saml")]
             wickets: None,
+            // One node on SQLite: cache at once. Several on PostgreSQL: only while `follow_sessions`
+            // hears the others' session ends.
+            sessions: Arc::new(SessionCache::new(
+                config.sessions.cache_secs,
+                SESSION_CACHE_CAPACITY,
+                single_node,
+            )),
             config,
             sign_out_listeners: Arc::default(),
         }
@@ -425,26 +448,65 @@ impl Identity {
         }
     }
 
-    /// Finds the person behind a session cookie, enforcing idle and absolute expiry.
+    /// Finds the person behind a session cookie, enforcing idle and absolute expiry. Served from memory
+    /// when this node saw the session lately (see `session_cache`): no database round trip then.
     pub async fn resolve(&self, token: &str) -> Result<Resolved, db::Error> {
         let hash = token_hash(token);
-        let Some(row) = store::session(&self.db, &hash).await? else {
-            return Ok(Resolved::Unknown);
-        };
         let now = self.now();
+        let entry = match self.sessions.get(&hash, now.millis()) {
+            Some(entry) => entry,
+            None => match self.load_session(&hash, now).await? {
+                Some(entry) => entry,
+                None => return Ok(Resolved::Unknown),
+            },
+        };
+        let row = &entry.row;
         let idle = self.config.sessions.idle_secs_for(row.context());
         let idle_deadline = Timestamp(row.last_seen_at).plus_secs(idle);
         if now >= Timestamp(row.expires_at) || now >= idle_deadline {
+            self.sessions.forget(&hash);
             store::delete_session(&self.db, &hash).await?;
             return Ok(Resolved::Expired);
         }
-        // Refresh the idle clock at most once a minute, so page views rarely write.
-        if now.millis() - row.last_seen_at > 60_000 {
+        // The idle clock reaches the database only every few minutes, so page views rarely write.
+        let store = now.millis() - entry.stored_seen_at >= session_cache::touch_interval_ms(idle);
+        if store {
             store::touch_session(&self.db, &hash, now).await?;
         }
+        self.sessions.seen(&hash, now.millis(), store);
+        let person = &entry.person;
+        // A context the person lost since signing in (moved school) falls back to the first one left.
+        let current = row
+            .context()
+            .and_then(|c| person.choices.iter().find(|choice| choice.context == c))
+            .or(person.choices.first())
+            .cloned();
+        let Some(context) = current else {
+            return Ok(Resolved::Unknown);
+        };
+        Ok(Resolved::Valid(Box::new(CurrentUser {
+            user_id: UserId(row.user_id),
+            login: person.login.clone(),
+            first_name: person.first_name.clone(),
+            last_name: person.last_name.clone(),
+            csrf_token: entry.csrf_token.to_string(),
+            session_key: hash,
+            context,
+            choices: person.choices.clone(),
+            second_factor_pending: row.mfa_pending,
+            second_factor_at: row.second_factor_at,
+            signed_in_at: row.created_at,
+        })))
+    }
+
+    /// Reads a session, its person and their contexts from the database, and keeps them in memory.
+    async fn load_session(&self, hash: &str, now: Timestamp) -> Result<Option<Entry>, db::Error> {
+        let Some(row) = store::session(&self.db, hash).await? else {
+            return Ok(None);
+        };
         let user = UserId(row.user_id);
         let Some(person) = self.directory.person(user).await? else {
-            return Ok(Resolved::Unknown);
+            return Ok(None);
         };
         let choices: Vec<ContextChoice> = self
             .directory
@@ -453,32 +515,82 @@ impl Identity {
             .into_iter()
             .map(|(context, place)| ContextChoice { context, place })
             .collect();
-        // A context the person lost since signing in (moved school) falls back to the first one left.
-        let current = row
-            .context()
-            .and_then(|c| choices.iter().find(|choice| choice.context == c))
-            .or(choices.first())
-            .cloned();
-        let Some(context) = current else {
-            return Ok(Resolved::Unknown);
-        };
-        Ok(Resolved::Valid(Box::new(CurrentUser {
-            user_id: user,
+        let person = Person {
             login: person.login,
             first_name: person.first_name,
             last_name: person.last_name,
-            csrf_token: self.csrf.token(&hash),
-            session_key: hash,
-            context,
             choices,
-            second_factor_pending: row.mfa_pending,
-            second_factor_at: row.second_factor_at,
-            signed_in_at: row.created_at,
-        })))
+        };
+        let entry = Entry::new(row, person, self.csrf.token(hash), now.millis());
+        self.sessions.put(hash.to_string(), entry.clone());
+        Ok(Some(entry))
+    }
+
+    /// Forgets a session on every node (after it ended or changed in the database).
+    pub(crate) async fn forget_session(&self, hash: &str) {
+        self.sessions.forget(hash);
+        self.tell_nodes(session_cache::message_for_session(hash)).await;
+    }
+
+    /// Forgets every session of a person on every node (their sessions were ended).
+    pub(crate) async fn forget_sessions_of(&self, user: UserId) {
+        self.sessions.forget_user(user);
+        self.tell_nodes(session_cache::message_for_user(user)).await;
+    }
+
+    async fn tell_nodes(&self, message: String) {
+        if let Err(e) = self.db.notify(session_cache::CHANNEL, &message).await {
+            // The other nodes then honour the ended session until their copy expires (`cache_secs`).
+            tracing::warn!(error = %e, "could not tell the other nodes that a session ended");
+        }
+    }
+
+    /// Keeps this node's session cache in step with the others: listens to the sessions channel
+    /// (PostgreSQL), forgetting what other nodes ended; drops stale entries. Runs for the server's life.
+    pub async fn follow_sessions(&self) {
+        let mut sweep = tokio::time::interval(std::time::Duration::from_secs(60));
+        let mut listener = None;
+        loop {
+            if listener.is_none() {
+                match self.db.listen(session_cache::CHANNEL).await {
+                    Ok(Some(l)) => {
+                        self.sessions.set_enabled(true);
+                        listener = Some(l);
+                    }
+                    Ok(None) => {
+                        // One node (SQLite): nothing to hear, only stale entries to drop.
+                        loop {
+                            sweep.tick().await;
+                            self.sessions.sweep(self.now().millis());
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen to session ends; caching paused");
+                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                        continue;
+                    }
+                }
+            }
+            let Some(l) = listener.as_mut() else { continue };
+            tokio::select! {
+                heard = l.next() => match heard {
+                    Ok(db::Heard::Message(m)) => self.sessions.apply(&m),
+                    Ok(db::Heard::Reconnected) => self.sessions.clear(),
+                    Err(e) => {
+                        // Until it listens again, every request reads its session from the database.
+                        tracing::warn!(error = %e, "session channel lost; caching paused");
+                        self.sessions.set_enabled(false);
+                        listener = None;
+                    }
+                },
+                _ = sweep.tick() => self.sessions.sweep(self.now().millis()),
+            }
+        }
     }
 
     pub async fn sign_out(&self, user: &CurrentUser, ip: &str) -> Result<(), db::Error> {
         store::delete_session(&self.db, &user.session_key).await?;
+        self.forget_session(&user.session_key).await;
         let listeners = self
             .sign_out_listeners
             .read()
@@ -504,6 +616,7 @@ impl Identity {
             return Ok(false);
         }
         store::set_session_context(&self.db, &user.session_key, wanted).await?;
+        self.forget_session(&user.session_key).await;
         Ok(true)
     }
 

@@ -28,6 +28,12 @@ pub struct Settings {
     pub log_format: String,
     pub session_idle_secs: i64,
     pub session_absolute_secs: i64,
+    /// How long a node serves a session from memory before reading it again (0 turns the cache off).
+    pub session_cache_secs: i64,
+    /// Admission control: requests served at once (0: off), requests that may wait, and how long.
+    pub admission_max_in_flight: usize,
+    pub admission_queue: usize,
+    pub admission_wait_ms: u64,
     /// The address people type to reach Ardoise (printed on activation letters); default http://<listen>.
     pub public_url: Option<String>,
     /// Days an activation code stays valid.
@@ -90,6 +96,10 @@ impl Default for Settings {
             log_format: "text".into(),
             session_idle_secs: 2 * 3600,
             session_absolute_secs: 12 * 3600,
+            session_cache_secs: 60,
+            admission_max_in_flight: 64,
+            admission_queue: 512,
+            admission_wait_ms: 1500,
             public_url: None,
             activation_days: 60,
             mfa_required: vec!["DIR".into(), "EVS".into(), "ETA".into()],
@@ -194,6 +204,13 @@ impl Settings {
         env_parse("ARDOISE_LOG_FORMAT", &mut self.log_format)?;
         env_parse("ARDOISE_SESSION_IDLE_SECS", &mut self.session_idle_secs)?;
         env_parse("ARDOISE_SESSION_ABSOLUTE_SECS", &mut self.session_absolute_secs)?;
+        env_parse("ARDOISE_SESSION_CACHE_SECS", &mut self.session_cache_secs)?;
+        env_parse(
+            "ARDOISE_ADMISSION_MAX_IN_FLIGHT",
+            &mut self.admission_max_in_flight,
+        )?;
+        env_parse("ARDOISE_ADMISSION_QUEUE", &mut self.admission_queue)?;
+        env_parse("ARDOISE_ADMISSION_WAIT_MS", &mut self.admission_wait_ms)?;
         env_parse("ARDOISE_ACTIVATION_DAYS", &mut self.activation_days)?;
         if let Ok(list) = std::env::var("ARDOISE_MFA_REQUIRED") {
             self.mfa_required = list
@@ -245,6 +262,16 @@ impl Settings {
             None => mail::Mailer::files(self.data_dir.join("mails"), &self.mail_from),
         };
         mailer.map_err(|e| Error::Config(format!("courrier : {e}")))
+    }
+
+    /// The admission gate these settings describe.
+    pub fn admission(&self) -> web::admission::Admission {
+        web::admission::Admission::new(web::admission::AdmissionConfig {
+            max_in_flight: self.admission_max_in_flight,
+            max_queue: self.admission_queue,
+            max_wait: std::time::Duration::from_millis(self.admission_wait_ms),
+            ..web::admission::AdmissionConfig::default()
+        })
     }
 
     pub fn public_url(&self) -> String {

@@ -60,6 +60,7 @@ impl App {
                     idle_secs: settings.session_idle_secs,
                     absolute_secs: settings.session_absolute_secs,
                     idle_by_profile: settings.session_idle_by_profile()?,
+                    cache_secs: settings.session_cache_secs,
                 },
                 secure_cookies: settings.secure_cookies,
                 trust_proxy: settings.trust_proxy,
@@ -81,7 +82,7 @@ impl App {
         );
         let sso = wickets::identity_provider(sso, settings)?;
         sso.reload().await?;
-        let router = router(db.clone(), identity.clone(), sso.clone());
+        let router = router(db.clone(), identity.clone(), sso.clone(), settings.admission());
         Ok(App {
             db,
             identity,
@@ -98,12 +99,17 @@ impl App {
     ) -> Result<(), Error> {
         let purge = tokio::spawn(purge_sessions(self.identity.clone(), self.sso.clone()));
         let registry = tokio::spawn(reload_services(self.sso.clone()));
+        let sessions = {
+            let identity = self.identity.clone();
+            tokio::spawn(async move { identity.follow_sessions().await })
+        };
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let outcome = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         purge.abort();
         registry.abort();
+        sessions.abort();
         self.db.close().await;
         Ok(outcome?)
     }

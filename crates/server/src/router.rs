@@ -1,5 +1,5 @@
 //! Mounts every crate's routes behind the shared layers (request id, tracing, security headers,
-//! error pages, session).
+//! error pages, session, admission control).
 
 use axum::Router;
 use axum::extract::State;
@@ -18,7 +18,7 @@ use web::AppError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(db: Db, identity: Identity, sso: sso::Sso) -> Router {
+pub fn router(db: Db, identity: Identity, sso: sso::Sso, admission: web::admission::Admission) -> Router {
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
     tiles.extend(import::tiles());
@@ -34,7 +34,12 @@ pub fn router(db: Db, identity: Identity, sso: sso::Sso) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz).with_state(db))
         .fallback(|| async { AppError::NotFound })
-        .layer(middleware::from_fn_with_state(identity, identity::session_layer))
+        .layer(middleware::from_fn_with_state(identity.clone(), identity::session_layer))
+        // Before the session is resolved: a request turned away costs no database round trip.
+        .layer(middleware::from_fn_with_state(
+            admission.with_who_asks(std::sync::Arc::new(identity)),
+            web::admission::gate,
+        ))
         .layer(middleware::from_fn(web::render_error_pages))
         .layer(middleware::from_fn(web::security::headers))
         .layer(CatchPanicLayer::new())

@@ -111,6 +111,29 @@ impl TestApp {
         b
     }
 
+    /// A second node of the same deployment: the same settings (database, data directory, secret key)
+    /// and clock, served on a port of its own. Meaningful on PostgreSQL (SQLite is one node).
+    pub async fn another_node(&self) -> Node {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = App::build(&self.settings, Arc::new(self.clock.clone()))
+            .await
+            .unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = app
+                .serve(listener, async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Node {
+            base,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
     /// Stops the server and drops the PostgreSQL database.
     pub async fn stop(mut self) {
         self.shutdown().await;
@@ -143,6 +166,33 @@ impl Drop for TestApp {
                 }
             })
             .join();
+        }
+    }
+}
+
+/// Another node serving the same deployment (see [`TestApp::another_node`]).
+pub struct Node {
+    pub base: String,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Node {
+    /// A browser on this node sharing `browser`'s cookies (cookies do not depend on the port).
+    pub fn browser_like(&self, browser: &Browser) -> Browser {
+        Browser {
+            client: browser.client.clone(),
+            base: self.base.clone(),
+        }
+    }
+
+    /// Stops the node (before the `TestApp`, whose database it uses).
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
         }
     }
 }

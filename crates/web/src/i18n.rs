@@ -145,11 +145,15 @@ pub fn keys(lang: Lang) -> Vec<String> {
 
 /// The language of a request: the cookie if set, else Accept-Language, else French.
 pub fn negotiate(parts: &Parts) -> Lang {
-    if let Some(lang) = crate::cookie::get(&parts.headers, LANG_COOKIE).and_then(Lang::parse) {
+    negotiate_headers(&parts.headers)
+}
+
+/// [`negotiate`] from the headers alone (in a middleware).
+pub fn negotiate_headers(headers: &axum::http::HeaderMap) -> Lang {
+    if let Some(lang) = crate::cookie::get(headers, LANG_COOKIE).and_then(Lang::parse) {
         return lang;
     }
-    parts
-        .headers
+    headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').find_map(Lang::parse))

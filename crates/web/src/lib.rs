@@ -1,6 +1,7 @@
 //! The web kit shared by every page: errors rendered as pages or JSON, CSRF tokens, the language,
 //! the signed-in person, the page layout and the static assets. No feature logic lives here.
 
+pub mod admission;
 pub mod assets;
 pub mod cookie;
 pub mod csrf;

@@ -132,6 +132,7 @@ impl Identity {
         }
         let codes = self.new_recovery_codes(user.user_id).await?;
         store::second_factor_passed(self.db(), &user.session_key, now).await?;
+        self.forget_session(&user.session_key).await;
         self.audit(
             audit::Kind::MfaEnrolled,
             user.context.context.school(),
@@ -186,6 +187,7 @@ impl Identity {
         };
         if ok {
             store::second_factor_passed(self.db(), &user.session_key, now).await?;
+            self.forget_session(&user.session_key).await;
             let detail = if by_totp {
                 String::new()
             } else {
@@ -206,6 +208,7 @@ impl Identity {
         self.mfa_failures().record_failure(&user.session_key, now);
         if self.mfa_failures().blocked_for(&user.session_key, now).is_some() {
             crate::store::delete_session(self.db(), &user.session_key).await?;
+            self.forget_session(&user.session_key).await;
             self.audit(
                 audit::Kind::Lockout,
                 school,

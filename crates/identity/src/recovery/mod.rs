@@ -192,6 +192,7 @@ impl Identity {
             return Ok(Err(LinkProblem::Used));
         }
         tx.commit().await?;
+        self.forget_sessions_of(user).await;
         let school = self.first_school(user).await;
         self.audit(
             audit::Kind::PasswordResetByMail,

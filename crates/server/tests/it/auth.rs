@@ -160,6 +160,76 @@ async fn sign_out_ends_the_session() {
     t.stop().await;
 }
 
+/// Nodes serve the sessions they saw lately from memory; a sign-out on one node must still end the
+/// session on every other node at once (PostgreSQL NOTIFY), and so must ending one's other sessions.
+#[tokio::test]
+async fn a_session_ended_on_one_node_ends_on_every_node() {
+    let t = TestApp::spawn_demo().await;
+    if t.db().engine() != db::Engine::Postgres {
+        return t.stop().await; // SQLite is a single node
+    }
+    let node = t.another_node().await;
+    // Both nodes listen before the sessions are used.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let a = t.signed_in("demo.prof").await;
+    let b = node.browser_like(&a);
+    assert_eq!(a.get("/").await.status(), 200);
+    assert_eq!(b.get("/").await.status(), 200, "the other node knows the session");
+    assert_eq!(
+        b.get("/annuaire").await.status(),
+        200,
+        "and serves it again from memory"
+    );
+    let (_, html) = a.get_html("/").await;
+    let token = csrf_token(&html).unwrap();
+    assert_eq!(
+        a.post_form("/logout", &[("csrf_token", &token)]).await.status(),
+        303
+    );
+    assert!(
+        ended_soon(&b).await,
+        "the second node still honoured a session signed out on the first"
+    );
+
+    // "Sign out my other sessions" from a phone on the first node ends the computer's session held
+    // in memory by the second node.
+    let computer = node.browser_like(&t.browser());
+    assert_eq!(computer.sign_in("demo.prof", DEMO_PASSWORD).await.status(), 303);
+    assert_eq!(computer.get("/").await.status(), 200);
+    let phone = t.signed_in("demo.prof").await;
+    let (_, html) = phone.get_html("/compte/sessions").await;
+    let token = csrf_token(&html).unwrap();
+    let res = phone
+        .post_form(
+            "/compte/sessions/fin",
+            &[("session", "autres"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        ended_soon(&computer).await,
+        "the other session survived on the second node"
+    );
+    assert_eq!(
+        phone.get("/").await.status(),
+        200,
+        "the phone's own session goes on"
+    );
+    node.stop().await;
+    t.stop().await;
+}
+
+/// Whether `b`'s session is refused within two seconds (NOTIFY arrives asynchronously).
+async fn ended_soon(b: &testkit::Browser) -> bool {
+    for _ in 0..40 {
+        if b.get("/").await.status() == 303 {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
 #[tokio::test]
 async fn an_idle_session_expires_with_a_message() {
     let t = TestApp::spawn_demo().await;
