@@ -5,6 +5,7 @@
 //!
 //!     cargo bench -p server --bench sso                       # PostgreSQL at 127.0.0.1:5432
 //!     cargo bench -p server --bench sso -- --seconds 20 --workers 64
+//!     cargo bench -p server --bench sso -- --session-cache-secs 0   # every request reads its session
 //!     ARDOISE_BENCH_PG_URL=postgres://…/postgres cargo bench -p server --bench sso
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 #![allow(clippy::disallowed_methods)] // Instant measures here
@@ -194,6 +195,7 @@ async fn main() {
         data_dir: dir.path().to_path_buf(),
         database_url: Some(url.clone()),
         db_max_connections: 16,
+        session_cache_secs: arg("--session-cache-secs", 60) as i64,
         mfa_required: vec![],
         services: vec![
             ServiceSettings {
