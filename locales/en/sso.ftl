@@ -55,3 +55,7 @@ services-secret-title = Secret of the client “{ $client }”
 services-secret-once = Copy it now into the service's configuration: it will not be shown again.
 services-not-removable = This service cannot be removed here: it comes from the configuration file.
 saml-idp-refused = Sign-in request refused: { $reason }
+services-logo = Logo (optional)
+services-logo-help = A PNG, JPEG or WebP image of at most 100 KB, square if possible; shown in the portal's launcher.
+services-logo-current = Current logo
+services-logo-remove = Remove the logo

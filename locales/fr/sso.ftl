@@ -55,3 +55,7 @@ services-secret-title = Secret du client « { $client } »
 services-secret-once = Copiez-le maintenant dans la configuration du service : il ne sera plus affiché.
 services-not-removable = Ce service ne peut pas être retiré ici : il vient du fichier de configuration.
 saml-idp-refused = Demande de connexion refusée : { $reason }
+services-logo = Logo (facultatif)
+services-logo-help = Image PNG, JPEG ou WebP de 100 Ko au plus, carrée de préférence ; affichée dans le lanceur du portail.
+services-logo-current = Logo actuel
+services-logo-remove = Retirer le logo

@@ -17,6 +17,7 @@ pub mod cas;
 mod http;
 pub mod jwt;
 pub mod keys;
+pub mod logo;
 pub mod logout;
 pub mod oidc;
 pub mod registry;
@@ -94,6 +95,8 @@ pub struct Service {
     /// first exact one); for OIDC, the client's own sign-in address (without one, it is not listed).
     pub launch_url: Option<String>,
     pub oidc: Option<OidcClient>,
+    /// Shown in the portal's launcher.
+    pub logo: Option<Arc<logo::Logo>>,
     /// SAML: the service provider's metadata.
     #[cfg(feature = "saml")]
     pub saml: Option<Arc<saml_idp::SamlSp>>,
@@ -358,6 +361,7 @@ impl web::Launcher for Sso {
                     links.push(web::ServiceLink {
                         name: service.name.clone(),
                         href,
+                        logo: service.logo.as_ref().map(|l| l.href(&service.id)),
                     });
                 }
             }
@@ -385,6 +389,7 @@ pub fn tiles() -> Vec<web::Tile> {
 
 pub fn routes() -> axum::Router<Sso> {
     let routes = cas::routes()
+        .route("/services/{id}/logo", axum::routing::get(logo::serve))
         .merge(oidc::routes())
         .merge(registry_pages::routes());
     #[cfg(feature = "saml")]
@@ -409,6 +414,7 @@ mod tests {
             proxy: false,
             launch_url: None,
             oidc: None,
+            logo: None,
             #[cfg(feature = "saml")]
             saml: None,
         }

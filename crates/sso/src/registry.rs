@@ -55,6 +55,11 @@ pub struct ServiceSpec {
     pub pre_approved: bool,
     pub post_logout_redirect_uris: Vec<String>,
     pub backchannel_logout_uri: Option<String>,
+    /// A PNG, JPEG or WebP image of at most 100 KB for the portal's launcher: a file…
+    pub logo_file: Option<PathBuf>,
+    /// …or the image as a `data:` URI (admin page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
     /// SAML: the service provider's metadata, a file…
     pub metadata_file: Option<PathBuf>,
     /// …or the document itself (admin page).
@@ -186,9 +191,25 @@ impl ServiceSpec {
             proxy: self.proxy,
             launch_url: self.launch_url.clone(),
             oidc,
+            logo: self.logo(&err)?.map(std::sync::Arc::new),
             #[cfg(feature = "saml")]
             saml: saml_sp.map(std::sync::Arc::new),
         })
+    }
+
+    fn logo(&self, err: &dyn Fn(String) -> String) -> Result<Option<crate::logo::Logo>, String> {
+        use crate::logo::Logo;
+        match (&self.logo, &self.logo_file) {
+            (Some(uri), _) => Logo::from_data_uri(uri).map(Some).map_err(err),
+            (None, Some(path)) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| err(format!("logo_file {} illisible ({e})", path.display())))?;
+                Logo::new(bytes)
+                    .map(Some)
+                    .map_err(|e| err(format!("logo_file {} : {e}", path.display())))
+            }
+            (None, None) => Ok(None),
+        }
     }
 
     #[cfg(feature = "saml")]

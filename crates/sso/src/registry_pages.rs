@@ -75,6 +75,8 @@ struct FormValues {
     pre_approved: bool,
     post_logout_redirect_uris: String,
     backchannel_logout_uri: String,
+    /// Where the service's current logo is served (editing a service that has one).
+    logo_href: Option<String>,
 }
 
 impl FormValues {
@@ -96,6 +98,11 @@ impl FormValues {
             pre_approved: s.pre_approved,
             post_logout_redirect_uris: s.post_logout_redirect_uris.join("\n"),
             backchannel_logout_uri: s.backchannel_logout_uri.clone().unwrap_or_default(),
+            logo_href: s
+                .logo
+                .as_deref()
+                .and_then(|uri| crate::logo::Logo::from_data_uri(uri).ok())
+                .map(|logo| logo.href(id)),
         }
     }
 }
@@ -202,9 +209,62 @@ async fn edit(
     page(&sso, lang, &user, FormValues::of(&id, &spec), None, None).await
 }
 
-/// The posted form: repeated fields (profiles, attributes) come as several pairs.
-fn form_fields(body: &[u8]) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body).into_owned().collect()
+/// The posted form: repeated fields (profiles, attributes) come as several pairs; the logo file's
+/// bytes apart. The page posts `multipart/form-data` (for the logo); url-encoded forms are read too.
+fn form_fields(headers: &axum::http::HeaderMap, body: &[u8]) -> (Vec<(String, String)>, Vec<u8>) {
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|ct| ct.starts_with("multipart/form-data"))
+        .and_then(|ct| ct.split_once("boundary="))
+        .map(|(_, b)| b.trim_matches('"').to_string());
+    let Some(boundary) = boundary else {
+        return (url::form_urlencoded::parse(body).into_owned().collect(), vec![]);
+    };
+    let mut fields = vec![];
+    let mut logo = vec![];
+    for (name, content) in multipart_parts(body, &boundary) {
+        if name == "logo" {
+            logo = content.to_vec();
+        } else {
+            fields.push((name, String::from_utf8_lossy(content).into_owned()));
+        }
+    }
+    (fields, logo)
+}
+
+/// The parts of a `multipart/form-data` body: each part's field name and its raw bytes.
+fn multipart_parts<'a>(body: &'a [u8], boundary: &str) -> Vec<(String, &'a [u8])> {
+    let delimiter = format!("\r\n--{boundary}");
+    let mut parts = vec![];
+    // The body starts with the first boundary without the leading CRLF: add it for a uniform split.
+    let first = format!("--{boundary}");
+    let Some(mut rest) = body.strip_prefix(first.as_bytes()) else {
+        return parts;
+    };
+    while let Some(after) = rest.strip_prefix(b"\r\n") {
+        let Some(head_end) = find(after, b"\r\n\r\n") else {
+            break;
+        };
+        let head = String::from_utf8_lossy(&after[..head_end]);
+        let content_start = head_end + 4;
+        let Some(len) = find(&after[content_start..], delimiter.as_bytes()) else {
+            break;
+        };
+        let name = head
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("name="))
+            .map(|n| n.trim_matches('"').to_string());
+        if let Some(name) = name {
+            parts.push((name, &after[content_start..content_start + len]));
+        }
+        rest = &after[content_start + len + delimiter.len()..];
+    }
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn lines(value: &str) -> Vec<String> {
@@ -225,10 +285,11 @@ async fn save(
     lang: Lang,
     user: CurrentUser,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     region_admin(&user)?;
-    let fields = form_fields(&body);
+    let (fields, logo_upload) = form_fields(&headers, &body);
     let one = |name: &str| {
         fields
             .iter()
@@ -272,6 +333,29 @@ async fn save(
         proxy: !oidc && one("proxy") == "on",
         launch_url: some(&one("launch_url")),
         ..ServiceSpec::default()
+    };
+    // The logo: a new file replaces it, the box removes it, otherwise it stays as it was.
+    spec.logo = if !logo_upload.is_empty() {
+        Some(match crate::logo::Logo::new(logo_upload) {
+            Ok(logo) => logo.to_data_uri(),
+            Err(e) => {
+                let form = FormValues::of(&existing_id, &spec);
+                let page = page(
+                    &sso,
+                    lang,
+                    &user,
+                    form,
+                    Some(format!("« {} » : {e}", spec.name)),
+                    None,
+                )
+                .await?;
+                return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+        })
+    } else if one("remove_logo") == "on" {
+        None
+    } else {
+        previous.as_ref().and_then(|p| p.logo.clone())
     };
     let mut new_secret = None;
     if oidc {

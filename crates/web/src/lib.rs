@@ -65,6 +65,8 @@ pub fn after_form(lang: Lang, to: &str) -> axum::response::Response {
 pub struct ServiceLink {
     pub name: String,
     pub href: String,
+    /// The address of its logo, when it has one.
+    pub logo: Option<String>,
 }
 
 /// What lists the connected services a person may open (the `sso` crate), for the portal.

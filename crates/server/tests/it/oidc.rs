@@ -903,3 +903,114 @@ async fn the_regional_operator_registers_an_oidc_client_on_the_admin_page() {
     assert_eq!(res.status(), 422);
     t.stop().await;
 }
+
+/// A real 1×1 PNG.
+const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\x9c\x63\x90\xf7\xeb\xfa\x0f\x00\x03\x7e\x01\xf7\xa8\x25\xaa\x32\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+/// Posts the services form as the page does (multipart, with an optional logo file).
+async fn post_service_multipart(
+    b: &Browser,
+    fields: &[(&str, &str)],
+    logo: Option<&[u8]>,
+) -> reqwest::Response {
+    let boundary = "----ardoise-test-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(logo.unwrap_or_default());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    b.client
+        .post(format!("{}/region/services", b.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_service_logo_is_uploaded_shown_in_the_launcher_then_kept_or_removed() {
+    let t = app_with(vec![]).await;
+    let admin = t.signed_in("demo.admin").await;
+    let (_, html) = admin.get_html("/region/services").await;
+    assert!(html.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_token(&html).unwrap();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "Bibliothèque"),
+        ("protocol", "cas"),
+        ("urls", "https://bcdi.test/cas"),
+    ];
+    // Not an image: refused with the reason, nothing saved.
+    let res = post_service_multipart(&admin, &fields, Some(b"<svg onload=alert(1)/>")).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("« Bibliothèque » : le logo doit être une image PNG, JPEG ou WebP")
+    );
+    let res = post_service_multipart(&admin, &fields, Some(&vec![0x89; 200_000])).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("logo trop lourd (196 Ko ; 100 Ko au plus)")
+    );
+
+    let res = post_service_multipart(&admin, &fields, Some(PNG)).await;
+    assert_eq!(res.status(), 303);
+    // The launcher shows it, served by Ardoise with the right type and a long cache.
+    let eleve = t.signed_in("demo.eleve").await;
+    let (_, home) = eleve.get_html("/").await;
+    let src = home
+        .split("class=\"tile-logo\" src=\"")
+        .nth(1)
+        .expect("a logo in the launcher")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#x3d;", "=")
+        .replace("&#61;", "=");
+    assert!(src.starts_with("/services/bibliotheque/logo?v="), "{src}");
+    let res = eleve.get(&src).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
+
+    // Edited without a new file: the logo stays; with the box ticked, it goes.
+    let edit = [
+        ("id", "bibliotheque"),
+        ("csrf_token", csrf.as_str()),
+        ("name", "Bibliothèque"),
+        ("protocol", "cas"),
+        ("urls", "https://bcdi.test/cas"),
+    ];
+    assert_eq!(post_service_multipart(&admin, &edit, None).await.status(), 303);
+    assert_eq!(admin.get("/services/bibliotheque/logo").await.status(), 200);
+    let (_, form) = admin.get_html("/region/services/bibliotheque").await;
+    assert!(form.contains("name=\"remove_logo\""));
+    let mut remove = edit.to_vec();
+    remove.push(("remove_logo", "on"));
+    assert_eq!(post_service_multipart(&admin, &remove, None).await.status(), 303);
+    assert_eq!(admin.get("/services/bibliotheque/logo").await.status(), 404);
+    let (_, home) = eleve.get_html("/").await;
+    assert!(home.contains("Bibliothèque") && !home.contains("tile-logo"));
+    t.stop().await;
+}
