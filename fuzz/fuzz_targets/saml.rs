@@ -53,6 +53,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = saml::parse_idp_metadata(text);
         let _ = saml::parse_sp_metadata(text);
         let _ = setup.idp.authn_request_from_redirect(text, |_| Some(&setup.sp_metadata), now, 120);
+        let _ = setup.idp.logout_request_from_redirect(text, |_| Some(&setup.sp_metadata), now);
+        let _ = setup.idp.logout_response_from_redirect(text, |_| Some(&setup.sp_metadata), now);
     }
     use base64::Engine as _;
     let posted = base64::engine::general_purpose::STANDARD.encode(data);

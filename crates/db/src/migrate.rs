@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "cas"),
     migration!(10, "oidc"),
     migration!(11, "registry"),
+    migration!(12, "saml_logout"),
 ];
 
 const CREATE_LEDGER: &str =

@@ -399,20 +399,33 @@ struct CsrfOnly {
 
 async fn logout(
     State(identity): State<Identity>,
+    lang: web::Lang,
     user: CurrentUser,
     ClientIp(ip): ClientIp,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, AppError> {
     user.check_csrf(&form.csrf_token)?;
-    identity.sign_out_to(&user, &ip, "/login?bye=1").await
+    identity.sign_out_to(&user, &ip, "/login?bye=1", lang).await
 }
 
 impl Identity {
     /// Signs `user` out (and, through the listeners, out of the connected services), clears the session
-    /// cookie and sends the browser to `to`.
-    pub async fn sign_out_to(&self, user: &CurrentUser, ip: &str, to: &str) -> Result<Response, AppError> {
+    /// cookie and sends the browser to `to` — through the services to sign out in the browser first (SAML
+    /// single logout), with a page that moves on by itself (the sign-out may come from a form).
+    pub async fn sign_out_to(
+        &self,
+        user: &CurrentUser,
+        ip: &str,
+        to: &str,
+        lang: web::Lang,
+    ) -> Result<Response, AppError> {
         self.sign_out(user, ip).await?;
-        let mut response = Redirect::to(to).into_response();
+        let next = self.after_sign_out(&user.session_key, to);
+        let mut response = if next == to {
+            Redirect::to(to).into_response()
+        } else {
+            web::after_form(lang, &next)
+        };
         let clear = web::cookie::clear(SESSION_COOKIE, self.config.secure_cookies);
         response.headers_mut().append(header::SET_COOKIE, clear);
         Ok(response)

@@ -156,6 +156,12 @@ pub trait SignOutListener: Send + Sync {
     /// `session_key` is the ended session's [`CurrentUser::session_key`]. Must not block: long work goes
     /// to a spawned task.
     fn signed_out(&self, session_key: &str, user: UserId);
+
+    /// Where the browser must go before `then`, when services must be signed out through it (front
+    /// channel: SAML single logout); `None` when the back channel is enough.
+    fn front_channel(&self, _session_key: &str, _then: &str) -> Option<String> {
+        None
+    }
 }
 
 impl web::admission::WhoAsks for Identity {
@@ -586,6 +592,20 @@ impl Identity {
                 _ = sweep.tick() => self.sessions.sweep(self.now().millis()),
             }
         }
+    }
+
+    /// Where the browser goes after signing out of `session_key`, on its way to `then`: through the
+    /// listeners' front channel first, if one asks for it.
+    pub(crate) fn after_sign_out(&self, session_key: &str, then: &str) -> String {
+        let listeners = self
+            .sign_out_listeners
+            .read()
+            .map(|l| l.clone())
+            .unwrap_or_default();
+        listeners
+            .iter()
+            .find_map(|l| l.front_channel(session_key, then))
+            .unwrap_or_else(|| then.to_string())
     }
 
     pub async fn sign_out(&self, user: &CurrentUser, ip: &str) -> Result<(), db::Error> {

@@ -52,8 +52,9 @@ pub enum SamlError {
     /// A service provider's metadata cannot be used (we are the identity provider).
     #[error("métadonnées du service invalides : {0}")]
     BadSpMetadata(String),
-    /// An AuthnRequest comes from a service provider we do not know, or not from the one it claims.
-    #[error("la demande de connexion vient d'un service inconnu")]
+    /// An AuthnRequest or a logout message comes from a service provider we do not know, or not from the
+    /// one it claims.
+    #[error("le message vient d'un service inconnu")]
     UnknownServiceProvider,
     /// An AuthnRequest is not signed while the service provider's metadata, or our own, requires it.
     #[error("la demande de connexion n'est pas signée")]
@@ -67,6 +68,16 @@ pub enum SamlError {
     /// An AuthnRequest's `IssueInstant` is too old, or in the future, even allowing for clock skew.
     #[error("la demande de connexion est périmée ou datée dans le futur")]
     StaleRequest,
+    /// A service provider's LogoutRequest is not signed (always required), or its LogoutResponse is not
+    /// while its metadata says it signs its messages.
+    #[error("le message de déconnexion n'est pas signé")]
+    UnsignedLogout,
+    /// A logout message's signature does not verify with the service provider's certificates.
+    #[error("la signature du message de déconnexion est invalide")]
+    BadLogoutSignature,
+    /// A logout message's `IssueInstant` is too old or in the future, or its `NotOnOrAfter` has passed.
+    #[error("le message de déconnexion est périmé ou daté dans le futur")]
+    StaleLogout,
 }
 
 impl SamlError {

@@ -29,8 +29,12 @@
 //! destination, age and assertion consumer checked ([`Idp::authn_request_from_redirect`],
 //! [`Idp::authn_request_from_post`]) — our metadata, and the Responses we send back over HTTP-POST
 //! ([`Idp::response`], [`post_form_html`]): one assertion, always signed the way we accept signatures, the
-//! response optionally signed too. Replays of requests are the caller's to stop, by request ID. Single
-//! logout is not implemented on either side.
+//! response optionally signed too. Replays of requests are the caller's to stop, by request ID.
+//!
+//! Single logout, identity provider side only, over HTTP-Redirect: service providers' LogoutRequests
+//! (always signed) and LogoutResponses ([`Idp::logout_request_from_redirect`],
+//! [`Idp::logout_response_from_redirect`]), and our signed ones ([`Idp::logout_request_url`],
+//! [`Idp::logout_response_url`]). Our service provider side sends and reads no logout message.
 
 #![warn(missing_docs)]
 
@@ -40,6 +44,7 @@ mod error;
 mod idp;
 mod keys;
 mod metadata;
+mod redirect;
 mod request;
 mod response;
 mod xml;
@@ -47,8 +52,9 @@ mod xmlenc;
 
 pub use error::SamlError;
 pub use idp::{
-    AssertionConsumer, AuthnRequest, Binding, Idp, NAME_ID_PERSISTENT, NAME_ID_TRANSIENT, NameFormat,
-    ReleasedAttribute, ResponseSpec, SingleLogoutService, SpMetadata, parse_sp_metadata, post_form_html,
+    AssertionConsumer, AuthnRequest, Binding, Idp, LogoutRequest, LogoutRequestSpec, LogoutResponse,
+    NAME_ID_PERSISTENT, NAME_ID_TRANSIENT, NameFormat, ReleasedAttribute, ResponseSpec, SingleLogoutService,
+    SpMetadata, parse_sp_metadata, post_form_html,
 };
 pub use keys::{Keys, SpKeys};
 pub use metadata::{IdpMetadata, parse_idp_metadata};

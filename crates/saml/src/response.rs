@@ -11,7 +11,6 @@ use crate::{Assertion, Attribute, Expect, IdpMetadata, SamlError, Sp, dsig, xmle
 
 /// A POSTed SAMLResponse longer than this (base64) is refused before decoding.
 pub(crate) const MAX_RESPONSE_B64: usize = 256 * 1024;
-const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
 pub(crate) fn validate(
@@ -100,8 +99,10 @@ fn trusted_assertion(
 }
 
 fn check_issuer(issuer: Node, idp: &IdpMetadata) -> Result<(), SamlError> {
-    let entity_format = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
-    if issuer.attribute("Format").is_some_and(|f| f != entity_format) || xml::text_of(issuer) != idp.entity_id
+    if issuer
+        .attribute("Format")
+        .is_some_and(|f| f != xml::NAME_ID_ENTITY)
+        || xml::text_of(issuer) != idp.entity_id
     {
         return Err(SamlError::WrongIssuer);
     }
@@ -109,10 +110,9 @@ fn check_issuer(issuer: Node, idp: &IdpMetadata) -> Result<(), SamlError> {
 }
 
 fn check_status(response: Node) -> Result<(), SamlError> {
-    let status = xml::only_child(response, NS_PROTOCOL, "Status")?;
-    let code = xml::only_child(status, NS_PROTOCOL, "StatusCode")?;
+    let code = xml::status_code(response)?;
     let value = code.attribute("Value").unwrap_or("");
-    if value == STATUS_SUCCESS {
+    if value == xml::STATUS_SUCCESS {
         return Ok(());
     }
     let mut described = short_code(value);

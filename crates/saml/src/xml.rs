@@ -12,6 +12,9 @@ pub(crate) const NS_XMLENC: &str = "http://www.w3.org/2001/04/xmlenc#";
 pub(crate) const NS_XMLENC11: &str = "http://www.w3.org/2009/xmlenc11#";
 pub(crate) const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 pub(crate) const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+/// The `Format` of an `Issuer` naming an entity (the default when absent).
+pub(crate) const NAME_ID_ENTITY: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+pub(crate) const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
 /// Deeper than any honest SAML message; keeps the recursive canonicalizer far from the stack's end.
 const MAX_DEPTH: usize = 64;
@@ -83,6 +86,15 @@ pub(crate) fn opt_child<'a, 'i>(
         (one, None) => Ok(one),
         (_, Some(_)) => Err(SamlError::Malformed(format!("élément {name} en double"))),
     }
+}
+
+/// The top-level `Status/StatusCode` of a response (its `Value` says whether it succeeded).
+pub(crate) fn status_code<'a, 'i>(response: Node<'a, 'i>) -> Result<Node<'a, 'i>, SamlError> {
+    only_child(
+        only_child(response, NS_PROTOCOL, "Status")?,
+        NS_PROTOCOL,
+        "StatusCode",
+    )
 }
 
 /// All the text inside an element, trimmed.

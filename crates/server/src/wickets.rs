@@ -97,7 +97,7 @@ pub fn identity_provider(sso: sso::Sso, settings: &Settings) -> Result<sso::Sso,
             .clone()
             .unwrap_or_else(|| format!("{public}/saml/idp")),
         sso_url: format!("{public}/saml/idp/sso"),
-        slo_url: None,
+        slo_url: Some(format!("{public}/saml/idp/slo")),
         keys,
         want_authn_requests_signed: false,
     }))

@@ -140,6 +140,7 @@ struct LogoutQuery {
 /// `service` when it is a registered one, else to the sign-in page.
 async fn logout(
     State(sso): State<Sso>,
+    lang: web::Lang,
     user: Option<CurrentUser>,
     ClientIp(ip): ClientIp,
     Query(q): Query<LogoutQuery>,
@@ -149,7 +150,7 @@ async fn logout(
         .filter(|s| sso.service_for(s).is_some())
         .unwrap_or_else(|| "/login?bye=1".to_string());
     match user {
-        Some(user) => sso.identity.sign_out_to(&user, &ip, &to).await,
+        Some(user) => sso.identity.sign_out_to(&user, &ip, &to, lang).await,
         None => Ok(Redirect::to(&to).into_response()),
     }
 }

@@ -24,6 +24,8 @@ pub mod registry;
 mod registry_pages;
 #[cfg(feature = "saml")]
 pub mod saml_idp;
+#[cfg(feature = "saml")]
+mod saml_logout;
 mod store;
 
 pub use registry::ServiceSpec;
@@ -180,7 +182,8 @@ pub struct Sso {
     keys_init: Arc<tokio::sync::Mutex<()>>,
     http: http::Client,
     #[cfg(feature = "saml")]
-    idp: Option<Arc<saml::Idp>>,
+    /// Shared by every clone (the sign-out listener is a clone made before the IdP is set).
+    idp: Arc<std::sync::OnceLock<saml::Idp>>,
 }
 
 impl Sso {
@@ -196,7 +199,7 @@ impl Sso {
             keys_init: Arc::default(),
             http: http::Client::new(),
             #[cfg(feature = "saml")]
-            idp: None,
+            idp: Arc::default(),
         };
         sso.identity.on_sign_out(Arc::new(sso.clone()));
         sso
@@ -339,6 +342,8 @@ impl Sso {
     pub async fn purge(&self) -> Result<u64, AppError> {
         let now = self.identity.now();
         let n = store::purge(&self.db, now).await? + oidc::store::purge(&self.db, now).await?;
+        #[cfg(feature = "saml")]
+        let n = n + saml_logout::purge(&self.db, now).await?;
         if self.services().iter().any(|s| s.protocol == Protocol::Oidc) {
             self.maintain_keys().await?;
         }
@@ -393,7 +398,7 @@ pub fn routes() -> axum::Router<Sso> {
         .merge(oidc::routes())
         .merge(registry_pages::routes());
     #[cfg(feature = "saml")]
-    let routes = routes.merge(saml_idp::routes());
+    let routes = routes.merge(saml_idp::routes()).merge(saml_logout::routes());
     routes
 }
 

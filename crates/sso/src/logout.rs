@@ -44,6 +44,16 @@ impl identity::SignOutListener for Sso {
             }
         });
     }
+
+    /// SAML services are signed out through the browser, before `then` (unless this is the suite
+    /// already, when a service itself asked for the logout).
+    #[cfg(feature = "saml")]
+    fn front_channel(&self, session_key: &str, then: &str) -> Option<String> {
+        if then.starts_with("/saml/idp/slo/suite") {
+            return None;
+        }
+        self.saml_logout_start(session_key, then)
+    }
 }
 
 impl Sso {
@@ -65,7 +75,7 @@ impl Sso {
                     };
                     (target, "logoutRequest", cas_logout_request(&s.session_index, now))
                 }
-                // SAML single logout is not done yet: nothing was recorded for it.
+                // Signed out through the browser (`saml_logout`): not taken here.
                 Protocol::Saml => continue,
                 Protocol::Oidc => {
                     let Some(client) = &service.oidc else { continue };

@@ -6,10 +6,8 @@
 //! `ForceAuthn`, if the sign-in is not fresh), must be allowed to use the service, and the browser then
 //! posts a signed assertion to the service. The subject is a persistent identifier of the person for
 //! that service only (a keyed hash: services cannot link their users to each other's), and the
-//! attributes are the service's released ones. Not yet: single logout, `IsPassive` answered with a
-//! SAML error (the person is sent to the sign-in page instead).
-
-use std::sync::Arc;
+//! attributes are the service's released ones. Single logout: `saml_logout`. Not yet: `IsPassive`
+//! answered with a SAML error (the person is sent to the sign-in page instead).
 
 use axum::Router;
 use axum::extract::State;
@@ -38,13 +36,15 @@ pub fn routes() -> Router<Sso> {
 
 impl Sso {
     /// Signs people in to SAML service providers as `idp`.
-    pub fn with_idp(mut self, idp: saml::Idp) -> Sso {
-        self.idp = Some(Arc::new(idp));
+    pub fn with_idp(self, idp: saml::Idp) -> Sso {
+        if self.idp.set(idp).is_err() {
+            tracing::warn!("SAML identity provider set twice: the first one stays");
+        }
         self
     }
 
-    fn idp(&self) -> Result<&saml::Idp, AppError> {
-        self.idp.as_deref().ok_or(AppError::NotFound)
+    pub(crate) fn idp(&self) -> Result<&saml::Idp, AppError> {
+        self.idp.get().ok_or(AppError::NotFound)
     }
 }
 
@@ -54,7 +54,10 @@ async fn metadata(State(sso): State<Sso>) -> Result<Response, AppError> {
 }
 
 /// The registered service whose SP metadata has `entity_id`.
-fn sp_of<'a>(services: &'a [Service], entity_id: &str) -> Option<(&'a Service, &'a saml::SpMetadata)> {
+pub(crate) fn sp_of<'a>(
+    services: &'a [Service],
+    entity_id: &str,
+) -> Option<(&'a Service, &'a saml::SpMetadata)> {
     services.iter().find_map(|s| {
         s.saml
             .as_ref()
@@ -63,7 +66,7 @@ fn sp_of<'a>(services: &'a [Service], entity_id: &str) -> Option<(&'a Service, &
     })
 }
 
-fn refused(e: saml::SamlError) -> AppError {
+pub(crate) fn refused(e: saml::SamlError) -> AppError {
     AppError::BadRequest(Msg::new("saml-idp-refused").arg("reason", e.to_string()))
 }
 
@@ -151,6 +154,16 @@ impl Binding {
     }
 }
 
+/// The subject a service provider knows the person by: theirs only (services cannot link their users).
+pub(crate) fn name_id(sso: &Sso, sp_entity_id: &str, user: kernel::UserId) -> String {
+    let mut name_id = sso
+        .identity
+        .csrf()
+        .keyed_hash("saml-name-id", &format!("{sp_entity_id}:{}", user.0));
+    name_id.truncate(40);
+    name_id
+}
+
 async fn answer(sso: &Sso, user: Option<CurrentUser>, binding: Binding) -> Result<Response, AppError> {
     let idp = sso.idp()?;
     let services = sso.services();
@@ -193,12 +206,28 @@ async fn answer(sso: &Sso, user: Option<CurrentUser>, binding: Binding) -> Resul
         })
         .collect();
     let acs_url = sp.assertion_consumer_url(&request).map_err(refused)?.to_string();
-    let mut name_id = sso
-        .identity
-        .csrf()
-        .keyed_hash("saml-name-id", &format!("{}:{}", sp.entity_id, user.user_id.0));
-    name_id.truncate(40);
+    let name_id = name_id(sso, &sp.entity_id, user.user_id);
     let session_index = crate::logout::sid(sso, &user.session_key);
+    // Remembered for single logout, when the service can be told (HTTP-Redirect binding).
+    if sp
+        .single_logout
+        .as_ref()
+        .is_some_and(|s| s.binding == saml::Binding::Redirect)
+    {
+        crate::store::record_sso_session(
+            &sso.db,
+            crate::store::SsoSession {
+                session_key: &user.session_key,
+                service_id: &service.id,
+                protocol: "saml",
+                session_index: &session_index,
+                target: Some(&name_id),
+                user: user.user_id.0,
+                now,
+            },
+        )
+        .await?;
+    }
     let response = idp
         .response(&saml::ResponseSpec {
             acs_url: &acs_url,

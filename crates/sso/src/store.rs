@@ -183,17 +183,20 @@ pub struct SignedInService {
     pub user_id: Uuid,
 }
 
-/// Takes (reads and deletes) the services the session `session_key` signed in to.
+/// Takes (reads and deletes) the services the session `session_key` signed in to over a back channel
+/// (SAML services are signed out through the browser: `saml_logout`).
 pub async fn take_sso_sessions(db: &Db, session_key: &str) -> Result<Vec<SignedInService>> {
     let q = Query::select()
         .columns(["service_id", "session_index", "target", "user_id"].map(Alias::new))
         .from(Alias::new("sso_sessions"))
         .and_where(Expr::col(Alias::new("session_key")).eq(session_key))
+        .and_where(Expr::col(Alias::new("protocol")).ne("saml"))
         .to_owned();
     let rows = db.fetch_all(&q).await?;
     let q = Query::delete()
         .from_table(Alias::new("sso_sessions"))
         .and_where(Expr::col(Alias::new("session_key")).eq(session_key))
+        .and_where(Expr::col(Alias::new("protocol")).ne("saml"))
         .to_owned();
     db.execute(&q).await?;
     Ok(rows)

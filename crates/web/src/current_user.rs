@@ -89,9 +89,8 @@ impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for CurrentUser 
 impl CurrentUser {
     /// Checks the CSRF token a form of this session submitted (constant time).
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
-        let (a, b) = (self.csrf_token.as_bytes(), submitted.trim().as_bytes());
-        let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
-        if same && !a.is_empty() {
+        let expected = self.csrf_token.as_bytes();
+        if !expected.is_empty() && crate::csrf::constant_time_eq(expected, submitted.trim().as_bytes()) {
             Ok(())
         } else {
             Err(AppError::Csrf)

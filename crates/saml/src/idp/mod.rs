@@ -1,12 +1,14 @@
-//! Ardoise as a SAML identity provider: reading service providers' metadata and AuthnRequests, writing our
-//! metadata and the signed responses the browser POSTs to them.
+//! Ardoise as a SAML identity provider: reading service providers' metadata, AuthnRequests and logout
+//! messages, writing our metadata, the signed responses the browser POSTs to them and our logout messages.
 
+mod logout;
 mod metadata;
 mod request;
 mod response;
 #[cfg(test)]
 mod tests;
 
+pub use logout::{LogoutRequest, LogoutRequestSpec, LogoutResponse};
 pub use metadata::{AssertionConsumer, Binding, SingleLogoutService, SpMetadata, parse_sp_metadata};
 
 use crate::{Keys, SamlError, xml};
@@ -19,8 +21,9 @@ pub struct Idp {
     /// Our single sign-on service, for both HTTP-Redirect and HTTP-POST AuthnRequests (the expected
     /// `Destination` of requests).
     pub sso_url: String,
-    /// Our single logout service (HTTP-Redirect), published in our metadata when given. This crate does not
-    /// read or write logout messages yet: leave it `None` until the caller handles them itself.
+    /// Our single logout service (HTTP-Redirect), published in our metadata when given: the expected
+    /// `Destination` of service providers' logout messages (with `None`, one naming a `Destination` is
+    /// refused).
     pub slo_url: Option<String>,
     /// Our signing key, with the certificate our metadata publishes.
     pub keys: Keys,

@@ -4,16 +4,14 @@
 use rsa::rand_core::{OsRng, RngCore};
 
 use super::{Idp, NameFormat, ResponseSpec};
-use crate::xml::{self, NS_ASSERTION, NS_PROTOCOL};
+use crate::xml::{self, NAME_ID_ENTITY as ENTITY_FORMAT, NS_ASSERTION, NS_PROTOCOL, STATUS_SUCCESS};
 use crate::{SamlError, dsig};
 
 const NS_XS: &str = "http://www.w3.org/2001/XMLSchema";
 const NS_XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
-const ENTITY_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 const PASSWORD_PROTECTED_TRANSPORT: &str =
     "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
-const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
 pub(crate) fn response(idp: &Idp, spec: &ResponseSpec) -> Result<String, SamlError> {
     if spec.lifetime_secs <= 0 {

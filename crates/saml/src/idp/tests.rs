@@ -6,19 +6,19 @@ use std::io::Write as _;
 use super::*;
 use crate::{Expect, Sp};
 
-const IDP_KEY: &str = include_str!("../../tests/peer/test-only-idp.key");
-const IDP_CERT: &str = include_str!("../../tests/peer/test-only-idp.crt");
-const SP_KEY: &str = include_str!("../../tests/peer/test-only-sp.key");
-const SP_CERT: &str = include_str!("../../tests/peer/test-only-sp.crt");
-const ATTACKER_KEY: &str = include_str!("../../tests/peer/test-only-attacker.key");
-const ATTACKER_CERT: &str = include_str!("../../tests/peer/test-only-attacker.crt");
+pub(super) const IDP_KEY: &str = include_str!("../../tests/peer/test-only-idp.key");
+pub(super) const IDP_CERT: &str = include_str!("../../tests/peer/test-only-idp.crt");
+pub(super) const SP_KEY: &str = include_str!("../../tests/peer/test-only-sp.key");
+pub(super) const SP_CERT: &str = include_str!("../../tests/peer/test-only-sp.crt");
+pub(super) const ATTACKER_KEY: &str = include_str!("../../tests/peer/test-only-attacker.key");
+pub(super) const ATTACKER_CERT: &str = include_str!("../../tests/peer/test-only-attacker.crt");
 const SSO: &str = "https://ent.test/saml/idp/sso";
-const SP_ENTITY: &str = "https://gar.test/sp";
+pub(super) const SP_ENTITY: &str = "https://gar.test/sp";
 const ACS: &str = "https://gar.test/acs";
-const NOW: i64 = 1_772_352_900_000;
+pub(super) const NOW: i64 = 1_772_352_900_000;
 const SKEW: i64 = 60;
 
-fn idp() -> Result<Idp, SamlError> {
+pub(super) fn idp() -> Result<Idp, SamlError> {
     Ok(Idp {
         entity_id: "https://ent.test/saml/idp".into(),
         sso_url: SSO.into(),
@@ -37,7 +37,7 @@ fn sp() -> Result<Sp, SamlError> {
     })
 }
 
-fn sp_metadata() -> Result<SpMetadata, SamlError> {
+pub(super) fn sp_metadata() -> Result<SpMetadata, SamlError> {
     parse_sp_metadata(&sp()?.metadata())
 }
 

@@ -44,7 +44,7 @@ async fn app(dir: &Path) -> TestApp {
         let idp = saml::Idp {
             entity_id: format!("{base}/saml/idp"),
             sso_url: format!("{base}/saml/idp/sso"),
-            slo_url: None,
+            slo_url: Some(format!("{base}/saml/idp/slo")),
             keys: saml::Keys::from_pem(
                 &std::fs::read_to_string(&key).unwrap(),
                 &std::fs::read_to_string(&cert).unwrap(),
@@ -226,5 +226,168 @@ async fn forged_unsigned_and_unauthorised_requests_get_no_assertion() {
         .get(&format!("/saml/idp/sso?{}", request["query"].as_str().unwrap()))
         .await;
     assert_eq!(res.status(), 403);
+    t.stop().await;
+}
+
+/// Signs `b` in to the GAR through our IdP; returns the assertion's (NameID, SessionIndex).
+async fn sign_in_to_the_gar(b: &testkit::Browser, dir: &Path) -> (String, String) {
+    let request: Value = serde_json::from_str(
+        &sp(vec![
+            "authn-request".into(),
+            "--idp-metadata".into(),
+            idp_file(dir),
+        ])
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let res = b
+        .get(&format!("/saml/idp/sso?{}", request["query"].as_str().unwrap()))
+        .await;
+    assert_eq!(res.status(), 200);
+    let response = hidden_value(&res.text().await.unwrap(), "SAMLResponse").unwrap();
+    let checked: Value = serde_json::from_str(
+        &sp(vec![
+            "check-response".into(),
+            "--idp-metadata".into(),
+            idp_file(dir),
+            "--response".into(),
+            response,
+            "--request-id".into(),
+            request["id"].as_str().unwrap().into(),
+        ])
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    (
+        checked["name_id"].as_str().unwrap().to_string(),
+        checked["session_index"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The meta-refresh target of a self-navigating page.
+fn refresh_target(html: &str) -> String {
+    html.split("url=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn signing_out_of_the_portal_signs_the_browser_out_of_the_gar() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = app(dir.path()).await;
+    let eleve = t.signed_in("demo.eleve").await;
+    let (name_id, _) = sign_in_to_the_gar(&eleve, dir.path()).await;
+
+    let (_, home) = eleve.get_html("/").await;
+    let csrf = testkit::csrf_token(&home).unwrap();
+    let res = eleve.post_form("/logout", &[("csrf_token", &csrf)]).await;
+    // A form's answer: a page that moves on by itself, through the services to sign out.
+    assert_eq!(res.status(), 200);
+    let suite = refresh_target(&res.text().await.unwrap());
+    assert!(suite.starts_with("/saml/idp/slo/suite?sid="), "{suite}");
+    let res = eleve.get(&suite).await;
+    let to_gar = location(&res);
+    assert!(
+        to_gar.starts_with("https://gar.test/sp/slo?SAMLRequest="),
+        "{to_gar}"
+    );
+    // pysaml2 checks our signed LogoutRequest, finds its user and answers.
+    let answered: Value = serde_json::from_str(
+        &sp(vec![
+            "answer-logout-request".into(),
+            "--idp-metadata".into(),
+            idp_file(dir.path()),
+            "--url".into(),
+            to_gar,
+            "--name-id".into(),
+            name_id.clone(),
+        ])
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(answered["name_id"], name_id.as_str());
+    let back = answered["response_url"].as_str().unwrap();
+    let query = back.split_once('?').unwrap().1;
+    let res = eleve.get(&format!("/saml/idp/slo?{query}")).await;
+    let next = location(&res);
+    assert!(next.starts_with("/saml/idp/slo/suite?sid="), "{next}");
+    // No other service: the page asked for in the first place.
+    let res = eleve.get(&next).await;
+    assert_eq!(location(&res), "/login?bye=1");
+    assert_eq!(eleve.get("/").await.status(), 303, "signed out of Ardoise");
+    // The suite cannot be replayed into an open redirect.
+    let (start, rest) = suite.split_once("&then=").unwrap();
+    let mac = rest.split_once("&m=").unwrap().1;
+    let forged = format!("{start}&then=https%3A%2F%2Fevil.test%2F&m={mac}");
+    assert_eq!(eleve.get(&forged).await.status(), 403);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn the_gar_signs_the_person_out_of_ardoise_and_gets_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = app(dir.path()).await;
+    let eleve = t.signed_in("demo.eleve").await;
+    let (name_id, session_index) = sign_in_to_the_gar(&eleve, dir.path()).await;
+    let logout = |unsigned: bool| {
+        let mut args = vec![
+            "logout-request".to_string(),
+            "--idp-metadata".into(),
+            idp_file(dir.path()),
+            "--name-id".into(),
+            name_id.clone(),
+            "--session-index".into(),
+            session_index.clone(),
+            "--relay-state".into(),
+            "retour-gar".into(),
+        ];
+        if unsigned {
+            args.push("--unsigned".into());
+        }
+        async move { serde_json::from_str::<Value>(&sp(args).await.unwrap()).unwrap() }
+    };
+    // An unsigned request proves nothing: refused, the person stays signed in.
+    let forged = logout(true).await;
+    let res = eleve
+        .get(&format!("/saml/idp/slo?{}", forged["query"].as_str().unwrap()))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("sign"), "the page says why");
+    assert_eq!(eleve.get("/").await.status(), 200);
+
+    let request = logout(false).await;
+    let res = eleve
+        .get(&format!("/saml/idp/slo?{}", request["query"].as_str().unwrap()))
+        .await;
+    assert_eq!(res.status(), 303);
+    let suite = location(&res);
+    assert!(suite.starts_with("/saml/idp/slo/suite?sid="), "{suite}");
+    let res = eleve.get(&suite).await;
+    let answer = location(&res);
+    assert!(
+        answer.starts_with("https://gar.test/sp/slo?SAMLResponse="),
+        "{answer}"
+    );
+    let checked: Value = serde_json::from_str(
+        &sp(vec![
+            "check-logout-response".into(),
+            "--idp-metadata".into(),
+            idp_file(dir.path()),
+            "--url".into(),
+            answer,
+            "--request-id".into(),
+            request["id"].as_str().unwrap().into(),
+        ])
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(checked["relay_state"], "retour-gar");
+    assert_eq!(eleve.get("/").await.status(), 303, "signed out of Ardoise");
     t.stop().await;
 }

@@ -498,7 +498,7 @@ async fn logout(
         .as_ref()
         .is_some_and(|h| h.str_claim("sid") == Some(&crate::logout::sid(&sso, &user.session_key)));
     if same_session {
-        return sso.identity.sign_out_to(&user, &ip, &to).await;
+        return sso.identity.sign_out_to(&user, &ip, &to, lang).await;
     }
     // No proof: the person decides.
     Ok(logout_confirm_page(

@@ -96,8 +96,7 @@ impl From<db::Error> for OAuthError {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    web::csrf::constant_time_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// Whether `secret` is the client's (given in clear in the configuration, or as a keyed hash).

@@ -1,17 +1,19 @@
 //! Our identity provider against pysaml2 as the service provider (`tests/peer/sp.py`, playing the GAR):
-//! its metadata and signed AuthnRequests read by us, our metadata and signed Responses checked by it.
-//! This file holds the driver of the peer; the tests are in `requests` and `responses`.
+//! its metadata, signed AuthnRequests and logout messages read by us, our metadata, signed Responses and
+//! logout messages checked by it. This file holds the driver of the peer; the tests are in `requests`,
+//! `responses` and `logout`.
 
 use super::*;
 use saml::{
-    AuthnRequest, Binding, Idp, Keys, NAME_ID_PERSISTENT, NameFormat, ReleasedAttribute, ResponseSpec,
-    SpMetadata,
+    AuthnRequest, Binding, Idp, Keys, LogoutRequestSpec, NAME_ID_PERSISTENT, NameFormat, ReleasedAttribute,
+    ResponseSpec, SpMetadata,
 };
 
 const IDP_ENTITY: &str = "https://ent.test/saml/idp";
 const IDP_SSO: &str = "https://ent.test/saml/idp/sso";
 const GAR_ENTITY: &str = "https://gar.test/sp";
 const GAR_ACS: &str = "https://gar.test/sp/acs";
+const IDP_SLO: &str = "https://ent.test/saml/idp/slo";
 
 /// Runs `python3 tests/peer/sp.py ARGS`: Ok(stdout) on success, Err(stderr) when the peer refuses.
 fn sp_py(args: &[&str]) -> Result<Result<String, String>, Box<dyn Error>> {
@@ -25,7 +27,9 @@ fn sp_py(args: &[&str]) -> Result<Result<String, String>, Box<dyn Error>> {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     match output.status.code() {
         Some(0) => Ok(Ok(stdout)),
-        Some(2) if stderr.contains("response refused") => Ok(Err(stderr)),
+        Some(2) if stderr.contains("response refused") || stderr.contains("request refused") => {
+            Ok(Err(stderr))
+        }
         _ => Err(format!("the pysaml2 service provider failed: {stderr}").into()),
     }
 }
@@ -75,7 +79,7 @@ impl Gar {
         let genuine = Idp {
             entity_id: IDP_ENTITY.into(),
             sso_url: IDP_SSO.into(),
-            slo_url: Some("https://ent.test/saml/idp/slo".into()),
+            slo_url: Some(IDP_SLO.into()),
             keys: Keys::from_pem(&read("test-only-idp.key")?, &read("test-only-idp.crt")?)?,
             want_authn_requests_signed: true,
         };
@@ -201,5 +205,6 @@ fn released() -> Vec<ReleasedAttribute> {
     ]
 }
 
+mod logout;
 mod requests;
 mod responses;

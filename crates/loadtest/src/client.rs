@@ -1,0 +1,278 @@
+//! What a browser does, over one shared connection pool: sign in with the login form, view a page
+//! with its session cookie, reach a connected service through a CAS round trip.
+//!
+//! Cookies are handled by hand rather than by a cookie jar per virtual user, so thousands of sessions
+//! share a few keep-alive connections, as they would behind a load balancer, and a request costs one
+//! header clone.
+
+use std::time::Duration;
+
+use reqwest::header::{COOKIE, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::{Response, StatusCode, Url};
+
+use crate::Fallible;
+use crate::region::{Account, CAS_SERVICE, PASSWORD};
+use crate::stats::{Outcome, Req};
+
+const SESSION_COOKIE: &str = "ardoise_session";
+const PRE_SESSION_COOKIE: &str = "ardoise_pre";
+const DEVICE_COOKIE: &str = "ardoise_device";
+
+/// A signed-in browser: its `Cookie` header.
+pub struct Session {
+    pub cookie: HeaderValue,
+    pub profile: String,
+}
+
+/// The target server and the pre-parsed addresses of every request kind.
+pub struct Http {
+    pub client: reqwest::Client,
+    login: Url,
+    home: Url,
+    timetable: Url,
+    homework: Url,
+    messages: Url,
+    cas_login: Url,
+    service: String,
+    health: Url,
+}
+
+pub fn client(timeout: Duration) -> Fallible<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("Mozilla/5.0 (X11; Linux x86_64) ardoise-load")
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(30))
+        .timeout(timeout)
+        .build()?)
+}
+
+/// How a response's status reads when the flow expected `expected`.
+fn classify(res: &Response, expected: StatusCode) -> Outcome {
+    let status = res.status();
+    if status == expected {
+        Outcome::Ok
+    } else if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = res
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        Outcome::Shed { retry_after }
+    } else if status.is_server_error() {
+        Outcome::ServerError
+    } else {
+        Outcome::Unexpected
+    }
+}
+
+fn transport(e: &reqwest::Error) -> Outcome {
+    if e.is_timeout() {
+        Outcome::Timeout
+    } else {
+        Outcome::Transport
+    }
+}
+
+/// `name=value` of the Set-Cookie header named `name`.
+fn set_cookie(res: &Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or(""))
+        .find(|pair| pair.strip_prefix(name).is_some_and(|rest| rest.starts_with('=')))
+        .map(str::to_string)
+}
+
+fn csrf_token(html: &str) -> Option<&str> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(&html[start..start + end])
+}
+
+/// Reads (and discards) the body so the connection goes back to the pool.
+async fn drain(res: Response) -> Result<(), Outcome> {
+    res.bytes().await.map(|_| ()).map_err(|e| transport(&e))
+}
+
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Http {
+    pub fn new(base: &str, timeout: Duration) -> Fallible<Http> {
+        let base = Url::parse(base)?;
+        let service = url_encode(CAS_SERVICE);
+        Ok(Http {
+            client: client(timeout)?,
+            login: base.join("/login")?,
+            home: base.join("/")?,
+            timetable: base.join("/annuaire")?,
+            homework: base.join("/compte")?,
+            messages: base.join("/compte/sessions")?,
+            cas_login: base.join(&format!("/cas/login?service={service}"))?,
+            health: base.join("/healthz")?,
+            service,
+        })
+    }
+
+    /// GET /healthz (or the bare server's hello), nothing else.
+    pub async fn health(&self) -> Outcome {
+        match self.client.get(self.health.clone()).send().await {
+            Ok(res) => {
+                let outcome = classify(&res, StatusCode::OK);
+                drain(res).await.err().unwrap_or(outcome)
+            }
+            Err(e) => transport(&e),
+        }
+    }
+
+    /// A page view of `req` by a signed-in browser; the grades are a complete CAS round trip.
+    pub async fn page(&self, req: Req, session: &Session) -> Outcome {
+        let url = match req {
+            Req::Home => &self.home,
+            Req::Timetable => &self.timetable,
+            Req::Homework => &self.homework,
+            Req::Messages => &self.messages,
+            Req::Grades => return self.cas_round_trip(session).await,
+            Req::Health | Req::Hello | Req::SignIn => return Outcome::Unexpected,
+        };
+        let sent = self
+            .client
+            .get(url.clone())
+            .header(COOKIE, session.cookie.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(res) => {
+                let outcome = classify(&res, StatusCode::OK);
+                drain(res).await.err().unwrap_or(outcome)
+            }
+            Err(e) => transport(&e),
+        }
+    }
+
+    /// `/cas/login?service=…` with the session (303 to the service with a ticket), then the service's
+    /// `/cas/p3/serviceValidate` (no cookie: a back-channel call), which must succeed.
+    pub async fn cas_round_trip(&self, session: &Session) -> Outcome {
+        let res = match self
+            .client
+            .get(self.cas_login.clone())
+            .header(COOKIE, session.cookie.clone())
+            .send()
+            .await
+        {
+            Ok(res) => res,
+            Err(e) => return transport(&e),
+        };
+        let outcome = classify(&res, StatusCode::SEE_OTHER);
+        let ticket = res
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| l.split_once("ticket="))
+            .map(|(_, t)| t.split('&').next().unwrap_or("").to_string());
+        if let Err(e) = drain(res).await {
+            return e;
+        }
+        let Some(ticket) = ticket.filter(|_| outcome == Outcome::Ok) else {
+            return if outcome == Outcome::Ok {
+                Outcome::Unexpected
+            } else {
+                outcome
+            };
+        };
+        let mut validate = self.cas_login.clone();
+        validate.set_path("/cas/p3/serviceValidate");
+        validate.set_query(Some(&format!("service={}&ticket={ticket}", self.service)));
+        match self.client.get(validate).send().await {
+            Ok(res) => {
+                let outcome = classify(&res, StatusCode::OK);
+                match res.text().await {
+                    Ok(xml) if outcome == Outcome::Ok && !xml.contains("authenticationSuccess") => {
+                        Outcome::Unexpected
+                    }
+                    Ok(_) => outcome,
+                    Err(e) => transport(&e),
+                }
+            }
+            Err(e) => transport(&e),
+        }
+    }
+
+    /// The sign-in form then its POST; a success answers 303 to `/` with the session cookie.
+    pub async fn sign_in(&self, account: &Account) -> (Outcome, Option<Session>) {
+        let device = account.device.lock().ok().and_then(|d| d.clone());
+        let mut form = self.client.get(self.login.clone());
+        if let Some(device) = &device {
+            form = form.header(COOKIE, device.as_str());
+        }
+        let res = match form.send().await {
+            Ok(res) => res,
+            Err(e) => return (transport(&e), None),
+        };
+        let outcome = classify(&res, StatusCode::OK);
+        let pre = set_cookie(&res, PRE_SESSION_COOKIE);
+        let html = match res.text().await {
+            Ok(html) => html,
+            Err(e) => return (transport(&e), None),
+        };
+        if outcome != Outcome::Ok {
+            return (outcome, None);
+        }
+        let (Some(pre), Some(token)) = (pre, csrf_token(&html)) else {
+            return (Outcome::Unexpected, None);
+        };
+        let cookies = match &device {
+            Some(device) => format!("{pre}; {device}"),
+            None => pre,
+        };
+        let sent = self
+            .client
+            .post(self.login.clone())
+            .header(COOKIE, cookies)
+            .form(&[
+                ("username", account.login.as_str()),
+                ("password", PASSWORD),
+                ("csrf_token", token),
+            ])
+            .send()
+            .await;
+        let res = match sent {
+            Ok(res) => res,
+            Err(e) => return (transport(&e), None),
+        };
+        let outcome = classify(&res, StatusCode::SEE_OTHER);
+        let to_home = res.headers().get(LOCATION).is_some_and(|l| l == "/");
+        let session = set_cookie(&res, SESSION_COOKIE);
+        if let Some(new_device) = set_cookie(&res, DEVICE_COOKIE)
+            && let Ok(mut d) = account.device.lock()
+        {
+            *d = Some(new_device);
+        }
+        if let Err(e) = drain(res).await {
+            return (e, None);
+        }
+        match (outcome, session.and_then(|s| HeaderValue::from_str(&s).ok())) {
+            (Outcome::Ok, Some(cookie)) if to_home => (
+                Outcome::Ok,
+                Some(Session {
+                    cookie,
+                    profile: account.profile.clone(),
+                }),
+            ),
+            (Outcome::Ok, _) => (Outcome::Unexpected, None),
+            (other, _) => (other, None),
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! `ardoise-load`: the load harness of issue 9. It prepares a fresh region (PostgreSQL database or
+//! SQLite directory, `ardoise gen`), starts `ardoise serve` as a child process, drives it over HTTP as
+//! browsers do with one scenario of specs/load-model.md §5, prints per request kind the throughput,
+//! latency percentiles, errors and shed answers, with the CPU and memory of the server, PostgreSQL and
+//! the load generator itself (they share the machine), then stops the server and cleans up.
+//!
+//!     cargo build --release -p server -p loadtest
+//!     target/release/ardoise-load p4 --schools 3 --students 1200 --duration 30
+//!     cargo run -p loadtest -- smoke --ardoise target/debug/ardoise      # CI
+
+mod client;
+mod drive;
+mod region;
+mod scenarios;
+mod server;
+mod stats;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::client::Http;
+use crate::drive::Ctx;
+use crate::region::{Engine, Region, RegionSpec};
+use crate::scenarios::Target;
+use crate::server::Server;
+use crate::stats::{Report, Req};
+
+pub type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[derive(Parser)]
+#[command(
+    name = "ardoise-load",
+    about = "Load harness of Ardoise (specs/load-model.md §5)"
+)]
+struct Cli {
+    /// Threads of the load generator's runtime (it shares the machine with the server).
+    #[arg(long, global = true, default_value_t = 2)]
+    client_threads: usize,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// P1: GET /healthz on N keep-alive connections, closed loop (`--target hello`: bare axum).
+    P1 {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, value_enum, default_value = "ardoise")]
+        target: P1Target,
+    },
+    /// P2: password-login flood (open loop) while signed-in users view pages.
+    P2 {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 100.0)]
+        logins_per_sec: f64,
+        #[arg(long, default_value_t = 200.0)]
+        pages_per_sec: f64,
+        /// Signed-in users sending the page views.
+        #[arg(long, default_value_t = 50)]
+        page_users: usize,
+        /// Seconds spent measuring argon2id before the load.
+        #[arg(long, default_value_t = 3.0)]
+        argon2_secs: f64,
+        #[arg(long, default_value_t = 2000)]
+        max_outstanding: usize,
+    },
+    /// P4: Monday 8:00 mix (new sessions + page mix over a pool of sessions, open loop).
+    P4 {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 100.0)]
+        logins_per_sec: f64,
+        #[arg(long, default_value_t = 1200.0)]
+        pages_per_sec: f64,
+        /// Sessions signed in before the measure (new ones join during it).
+        #[arg(long, default_value_t = 300)]
+        sessions: usize,
+        #[arg(long, default_value_t = 2000)]
+        max_outstanding: usize,
+    },
+    /// P6: retry storm at --factor × --capacity arrivals, clients retrying on 503 or timeout.
+    P6 {
+        #[command(flatten)]
+        common: Common,
+        /// Sign-ins + page views per second the box sustains (measure it with p4).
+        #[arg(long, default_value_t = 400.0)]
+        capacity: f64,
+        #[arg(long, default_value_t = 3.0)]
+        factor: f64,
+        /// Share of arrivals that are sign-ins.
+        #[arg(long, default_value_t = 0.1)]
+        login_share: f64,
+        /// Honour Retry-After instead of retrying after 0–1 s.
+        #[arg(long)]
+        polite: bool,
+        #[arg(long, default_value_t = 300)]
+        sessions: usize,
+        #[arg(long, default_value_t = 10)]
+        max_attempts: u32,
+        #[arg(long, default_value_t = 4000)]
+        max_outstanding: usize,
+    },
+    /// Complete CAS round trips per second, N signed-in browsers, closed loop.
+    Cas {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 32)]
+        workers: usize,
+    },
+    /// A few seconds of p1, p2, p4 and cas at low rates on a tiny SQLite region; fails on any error.
+    Smoke {
+        #[arg(long, default_value = "target/debug/ardoise")]
+        ardoise: PathBuf,
+        #[arg(long)]
+        json: Option<PathBuf>,
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Serve a bare axum "Hello, World!" (the framework ceiling `p1 --target hello` measures).
+    Hello {
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        listen: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum P1Target {
+    Ardoise,
+    Hello,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// The `ardoise` binary to run.
+    #[arg(long, default_value = "target/release/ardoise")]
+    ardoise: PathBuf,
+    #[arg(long, value_enum, default_value = "postgres")]
+    engine: Engine,
+    /// PostgreSQL server (trust auth); the run creates and drops `ardoise_load_<pid>`.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    pg_url: String,
+    #[arg(long, default_value_t = 3)]
+    schools: u32,
+    #[arg(long, default_value_t = 1200)]
+    students: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Seconds of measured load.
+    #[arg(long, default_value_t = 15.0)]
+    duration: f64,
+    /// Client timeout per request, seconds (p6 retries after it).
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Accounts sampled from the region to sign in (students, parents, teachers).
+    #[arg(long, default_value_t = 5000)]
+    accounts: usize,
+    /// Extra top-level setting of the server's ardoise.toml, e.g. `--set admission_max_in_flight=0`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    settings: Vec<String>,
+    /// ARDOISE_LOG of the server (request logging costs CPU under load).
+    #[arg(long, default_value = "warn")]
+    server_log: String,
+    /// Keep the database and work directory.
+    #[arg(long)]
+    keep: bool,
+    /// Also write the figures as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cli.client_threads.max(1))
+        .enable_all()
+        .build();
+    let outcome = match runtime {
+        Ok(rt) => rt.block_on(run(cli.command)),
+        Err(e) => Err(e.into()),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("ardoise-load: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command; false when the run itself went wrong (smoke errors, server died).
+async fn run(command: Command) -> Fallible<bool> {
+    let (common, reports) = match command {
+        Command::Hello { listen } => return hello(&listen).await.map(|()| true),
+        Command::Smoke { ardoise, json, keep } => return smoke(ardoise, json, keep).await,
+        Command::P1 {
+            common,
+            connections,
+            target,
+        } => {
+            let duration = secs(common.duration);
+            let reports = if target == P1Target::Hello {
+                vec![p1_hello(&common, connections, duration).await?]
+            } else {
+                with_server(&common, false, async |t: Target| {
+                    Ok(vec![scenarios::p1(&t, connections, duration, Req::Health).await])
+                })
+                .await?
+            };
+            (common, reports)
+        }
+        Command::P2 {
+            common,
+            logins_per_sec,
+            pages_per_sec,
+            page_users,
+            argon2_secs,
+            max_outstanding,
+        } => {
+            let p = scenarios::P2 {
+                logins_per_sec,
+                pages_per_sec,
+                page_users,
+                argon2_secs,
+                max_outstanding,
+            };
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::p2(&t, &p, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
+        Command::P4 {
+            common,
+            logins_per_sec,
+            pages_per_sec,
+            sessions,
+            max_outstanding,
+        } => {
+            let p = scenarios::P4 {
+                logins_per_sec,
+                pages_per_sec,
+                sessions,
+                max_outstanding,
+            };
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::p4(&t, &p, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
+        Command::P6 {
+            common,
+            capacity,
+            factor,
+            login_share,
+            polite,
+            sessions,
+            max_attempts,
+            max_outstanding,
+        } => {
+            let p = scenarios::P6 {
+                capacity,
+                factor,
+                login_share,
+                polite,
+                sessions,
+                max_attempts,
+                max_outstanding,
+            };
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::p6(&t, &p, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
+        Command::Cas { common, workers } => {
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::cas(&t, workers, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
+    };
+    for r in &reports {
+        r.print();
+    }
+    write_json(common.json.as_deref(), &reports)?;
+    Ok(true)
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.1))
+}
+
+fn write_json(path: Option<&std::path::Path>, reports: &[Report]) -> Fallible<()> {
+    if let Some(path) = path {
+        std::fs::write(path, serde_json::to_string_pretty(reports)?)?;
+        println!("figures written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Prepares the region, starts `ardoise serve` on it, runs `body`, then stops the server and cleans
+/// up whatever happened. An error if the server died during the run.
+async fn with_server<T>(
+    common: &Common,
+    generate: bool,
+    body: impl AsyncFnOnce(Target) -> Fallible<T>,
+) -> Fallible<T> {
+    let spec = RegionSpec {
+        engine: common.engine,
+        pg_url: &common.pg_url,
+        settings: &common.settings,
+        keep: common.keep,
+    };
+    let region = Region::prepare(&spec).await?;
+    let outcome = serve_and_run(common, &region, generate, body).await;
+    region.cleanup().await;
+    outcome
+}
+
+async fn serve_and_run<T>(
+    common: &Common,
+    region: &Region,
+    generate: bool,
+    body: impl AsyncFnOnce(Target) -> Fallible<T>,
+) -> Fallible<T> {
+    if generate {
+        println!(
+            "generating {} schools, {} students ({:?}) …",
+            common.schools, common.students, common.engine
+        );
+        region.generate(&common.ardoise, common.schools, common.students, common.seed)?;
+    }
+    let accounts = if generate {
+        region.sample_accounts(common.accounts).await?
+    } else {
+        vec![]
+    };
+    let port = server::free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let mut command = region.command(&common.ardoise);
+    command
+        .arg("serve")
+        .env("ARDOISE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("ARDOISE_LOG", &common.server_log);
+    let probe = client::client(Duration::from_secs(2))?;
+    let log = region.work.join("server.log");
+    let mut server = Server::start(command, base.clone(), "/readyz", log, &probe).await?;
+    println!(
+        "ardoise serve: pid {} at {base}; {} accounts sampled ({})",
+        server.pid,
+        accounts.len(),
+        region::profile_mix(&accounts)
+    );
+    let http = Arc::new(Http::new(&base, secs(common.timeout))?);
+    let target = Target {
+        pid: server.pid,
+        ctx: Ctx::new(http, Arc::new(accounts)),
+    };
+    let outcome = body(target).await;
+    if !server.alive() {
+        return Err(format!("the server died during the run:\n{}", server.log_tail()).into());
+    }
+    server.stop();
+    outcome
+}
+
+/// P1 against the bare axum server, run by this same binary as a separate process.
+async fn p1_hello(common: &Common, connections: usize, duration: Duration) -> Fallible<Report> {
+    let port = server::free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let mut command = std::process::Command::new(std::env::current_exe()?);
+    command.args(["hello", "--listen", &format!("127.0.0.1:{port}")]);
+    let probe = client::client(Duration::from_secs(2))?;
+    let log = std::env::temp_dir().join(format!("ardoise-load-hello-{}.log", std::process::id()));
+    let mut server = Server::start(command, base.clone(), "/healthz", log.clone(), &probe).await?;
+    let http = Arc::new(Http::new(&base, secs(common.timeout))?);
+    let target = Target {
+        pid: server.pid,
+        ctx: Ctx::new(http, Arc::new(vec![])),
+    };
+    let mut report = scenarios::p1(&target, connections, duration, Req::Hello).await;
+    report.scenario = "P1 ceiling, bare axum".into();
+    server.stop();
+    let _ = std::fs::remove_file(log);
+    Ok(report)
+}
+
+/// The bare axum server: "Hello, World!" on every path, on a runtime like the server's.
+async fn hello(listen: &str) -> Fallible<()> {
+    let app = axum::Router::new().fallback(|| async { "Hello, World!" });
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+/// A few seconds of each scenario at low rates against one server on a tiny SQLite region: any
+/// error, shed or unexpected answer, or a server that dies, fails the run.
+async fn smoke(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallible<bool> {
+    let common = Common {
+        ardoise,
+        engine: Engine::Sqlite,
+        pg_url: String::new(),
+        schools: 1,
+        students: 100,
+        seed: 1,
+        duration: 3.0,
+        timeout: 10.0,
+        accounts: 200,
+        settings: vec![],
+        server_log: "warn".into(),
+        keep,
+        json,
+    };
+    let d = Duration::from_secs(3);
+    let reports = with_server(&common, true, async |t: Target| {
+        let accounts = t.ctx.clone();
+        let fresh = || Target {
+            pid: t.pid,
+            ctx: accounts.fresh(),
+        };
+        let p2 = scenarios::P2 {
+            logins_per_sec: 5.0,
+            pages_per_sec: 10.0,
+            page_users: 5,
+            argon2_secs: 0.3,
+            max_outstanding: 100,
+        };
+        let p4 = scenarios::P4 {
+            logins_per_sec: 5.0,
+            pages_per_sec: 40.0,
+            sessions: 20,
+            max_outstanding: 200,
+        };
+        Ok(vec![
+            scenarios::p1(&fresh(), 8, Duration::from_secs(2), Req::Health).await,
+            scenarios::p2(&fresh(), &p2, d).await?,
+            scenarios::p4(&fresh(), &p4, d).await?,
+            scenarios::cas(&fresh(), 4, Duration::from_secs(2)).await?,
+        ])
+    })
+    .await?;
+    let mut failures = vec![];
+    for r in &reports {
+        r.print();
+        for k in &r.kinds {
+            if k.errors + k.shed + k.unexpected + k.dropped > 0 || k.ok == 0 {
+                failures.push(format!("{}: {}", r.scenario, k.kind));
+            }
+        }
+    }
+    write_json(common.json.as_deref(), &reports)?;
+    if failures.is_empty() {
+        println!("\nsmoke: every request succeeded");
+        Ok(true)
+    } else {
+        println!(
+            "\nsmoke FAILED: errors, shed or unexpected answers in {}",
+            failures.join(", ")
+        );
+        Ok(false)
+    }
+}

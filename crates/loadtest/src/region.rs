@@ -1,0 +1,219 @@
+//! A fresh region for one run: a new PostgreSQL database (or SQLite data directory), the server's
+//! configuration file, the synthetic population from `ardoise gen`, and a sample of its accounts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+// Every SQL string built here holds only our own digits (the pid, the sample size).
+use sqlx::{AssertSqlSafe, Connection};
+
+use crate::Fallible;
+
+/// Every generated account gets this password (`ardoise gen --password`, hashed once).
+pub const PASSWORD: &str = "ardoise-load-2026";
+/// The connected service standing in for Pronote: grades are reached through a CAS round trip.
+pub const CAS_SERVICE: &str = "https://pronote.load.invalid/eleve.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    Postgres,
+    Sqlite,
+}
+
+/// How to build the region and the server's settings.
+pub struct RegionSpec<'a> {
+    pub engine: Engine,
+    /// A PostgreSQL server URL without database (`postgres://postgres@127.0.0.1:5432`).
+    pub pg_url: &'a str,
+    /// Extra top-level `key = value` lines of ardoise.toml (`--set`).
+    pub settings: &'a [String],
+    pub keep: bool,
+}
+
+/// The profiles the scenarios sign in as (national codes of `memberships.profile`).
+pub const PROFILES: [&str; 3] = ["ELV", "TUT", "ENS"];
+
+/// One account of the sample, with the device cookie its browser keeps between sign-ins (so only its
+/// first sign-in counts as a new device).
+pub struct Account {
+    pub login: String,
+    pub profile: String,
+    pub device: Mutex<Option<String>>,
+}
+
+pub struct Region {
+    pub work: PathBuf,
+    pub data_dir: PathBuf,
+    pub config: PathBuf,
+    pub database_url: String,
+    /// (server URL, database name) to drop at the end.
+    pg: Option<(String, String)>,
+    keep: bool,
+}
+
+fn pg_admin_url(pg_url: &str) -> String {
+    format!("{}/postgres", pg_url.trim_end_matches('/'))
+}
+
+impl Region {
+    /// A work directory and an empty database, and the configuration file of the server.
+    pub async fn prepare(spec: &RegionSpec<'_>) -> Fallible<Region> {
+        let pid = std::process::id();
+        let work = std::env::temp_dir().join(format!("ardoise-load-{pid}"));
+        if work.exists() {
+            std::fs::remove_dir_all(&work)?;
+        }
+        let data_dir = work.join("data");
+        std::fs::create_dir_all(&data_dir)?;
+        let (database_url, pg) = match spec.engine {
+            Engine::Sqlite => (
+                format!("sqlite://{}", data_dir.join("ardoise.db").display()),
+                None,
+            ),
+            Engine::Postgres => {
+                let name = format!("ardoise_load_{pid}");
+                let mut admin = sqlx::PgConnection::connect(&pg_admin_url(spec.pg_url))
+                    .await
+                    .map_err(|e| format!("PostgreSQL at {}: {e}", spec.pg_url))?;
+                sqlx::raw_sql(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await?;
+                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await?;
+                let url = format!("{}/{name}", spec.pg_url.trim_end_matches('/'));
+                (url, Some((spec.pg_url.to_string(), name)))
+            }
+        };
+        let config = work.join("ardoise.toml");
+        std::fs::write(&config, config_file(spec.settings))?;
+        Ok(Region {
+            work,
+            data_dir,
+            config,
+            database_url,
+            pg,
+            keep: spec.keep,
+        })
+    }
+
+    /// The environment of every `ardoise` command of this region.
+    pub fn command(&self, ardoise: &Path) -> Command {
+        let mut cmd = Command::new(ardoise);
+        cmd.arg("--config")
+            .arg(&self.config)
+            .env("ARDOISE_DATABASE_URL", &self.database_url)
+            .env("ARDOISE_DATA_DIR", &self.data_dir);
+        cmd
+    }
+
+    /// `ardoise gen`: the synthetic region, every account with [`PASSWORD`], plus the demo accounts.
+    pub fn generate(&self, ardoise: &Path, schools: u32, students: u32, seed: u64) -> Fallible<()> {
+        let output = self
+            .command(ardoise)
+            .env("ARDOISE_LOG", "warn")
+            .args(["gen", "--demo-accounts", "--password", PASSWORD])
+            .args(["--schools", &schools.to_string()])
+            .args(["--students", &students.to_string()])
+            .args(["--seed", &seed.to_string()])
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", ardoise.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "ardoise gen failed:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        let report = String::from_utf8_lossy(&output.stdout);
+        println!("{}", report.trim_end());
+        Ok(())
+    }
+
+    /// Up to `n` accounts picked at random among students, guardians and teachers who hold that one
+    /// profile only, so the sample keeps the population's proportions; the demo accounts are left out
+    /// (they keep the demo password).
+    pub async fn sample_accounts(&self, n: usize) -> Fallible<Vec<Account>> {
+        let sql = format!(
+            "SELECT u.login, MIN(m.profile) FROM users u JOIN memberships m ON m.user_id = u.id \
+             WHERE u.login NOT LIKE 'demo.%' GROUP BY u.login \
+             HAVING COUNT(DISTINCT m.profile) = 1 AND MIN(m.profile) IN ('ELV', 'TUT', 'ENS') \
+             ORDER BY random() LIMIT {n}"
+        );
+        let rows: Vec<(String, String)> = if self.pg.is_some() {
+            let mut c = sqlx::PgConnection::connect(&self.database_url).await?;
+            let rows = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .fetch_all(&mut c)
+                .await?;
+            c.close().await?;
+            rows
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&self.database_url).await?;
+            let rows = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .fetch_all(&mut c)
+                .await?;
+            c.close().await?;
+            rows
+        };
+        if rows.is_empty() {
+            return Err("the region holds no student, guardian or teacher account".into());
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(login, profile)| Account {
+                login,
+                profile,
+                device: Mutex::new(None),
+            })
+            .collect())
+    }
+
+    /// Drops the database and the work directory, unless `--keep`.
+    pub async fn cleanup(self) {
+        if self.keep {
+            println!("kept: {} and {}", self.work.display(), self.database_url);
+            return;
+        }
+        if let Some((pg_url, name)) = &self.pg {
+            match sqlx::PgConnection::connect(&pg_admin_url(pg_url)).await {
+                Ok(mut admin) => {
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    if let Err(e) = sqlx::raw_sql(AssertSqlSafe(drop)).execute(&mut admin).await {
+                        eprintln!("could not drop {name}: {e}");
+                    }
+                    let _ = admin.close().await;
+                }
+                Err(e) => eprintln!("could not drop {name}: {e}"),
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}
+
+/// The server's ardoise.toml: no second factor for anyone (the sample holds no staff who would need
+/// one, but a teacher may also be listed elsewhere), extra settings, and the CAS service for grades.
+fn config_file(settings: &[String]) -> String {
+    let mut toml = String::from("mfa_required = []\n");
+    for line in settings {
+        toml.push_str(line);
+        toml.push('\n');
+    }
+    toml.push_str(&format!(
+        "\n[[services]]\nname = \"Pronote (load test)\"\nprotocol = \"cas\"\nurls = [\"{CAS_SERVICE}\"]\n"
+    ));
+    toml
+}
+
+/// Counts per profile in a sample, for the run's description.
+pub fn profile_mix(accounts: &[Account]) -> String {
+    PROFILES
+        .iter()
+        .map(|p| format!("{p} {}", accounts.iter().filter(|a| a.profile == *p).count()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

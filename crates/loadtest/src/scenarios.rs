@@ -1,0 +1,347 @@
+//! The scenarios of the load model (specs/load-model.md §5) that the server can run today.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::Fallible;
+use crate::drive::{Ctx, closed_loop, monday_page, open_loop, rand};
+use crate::server::Meter;
+use crate::stats::{Outcome, Report, Req, Usage, now};
+
+/// The server under test and what the scenarios sign in with.
+pub struct Target {
+    pub pid: u32,
+    pub ctx: Arc<Ctx>,
+}
+
+fn report(ctx: &Ctx, scenario: &str, settings: String, usage: Usage) -> Report {
+    Report {
+        scenario: scenario.into(),
+        settings,
+        kinds: ctx.rec.summary(usage.window_secs),
+        usage,
+        figures: vec![],
+        notes: vec![],
+    }
+}
+
+/// **P1, the ceiling**: GET /healthz on `connections` keep-alive connections, each sending its next
+/// request as soon as the answer arrives (closed loop). Against `hello` (a bare axum "Hello, World!"
+/// in its own process) the same client code gives the framework's ceiling on this machine, so the
+/// ratio of the two is what Ardoise's middleware stack costs.
+pub async fn p1(t: &Target, connections: usize, duration: Duration, req: Req) -> Report {
+    let meter = Meter::start(t.pid);
+    closed_loop(&t.ctx, connections, duration, move |ctx, _| async move {
+        let started = now();
+        let outcome = ctx.http.health().await;
+        ctx.rec.record(req, outcome, started.elapsed());
+    })
+    .await;
+    let settings = format!(
+        "{connections} connections, closed loop, {} s",
+        duration.as_secs_f64()
+    );
+    report(&t.ctx, "P1 ceiling", settings, meter.finish())
+}
+
+pub struct P2 {
+    pub logins_per_sec: f64,
+    pub pages_per_sec: f64,
+    pub page_users: usize,
+    pub argon2_secs: f64,
+    pub max_outstanding: usize,
+}
+
+/// argon2id hashes per second on `threads` threads, with Ardoise's parameters (identity's
+/// `password.rs`: m = 19,456 KiB, t = 2, p = 1): the ceiling of password sign-ins on this machine.
+pub async fn argon2_rate(secs: f64, threads: usize) -> Fallible<f64> {
+    use argon2::{Algorithm, Argon2, Params, Version};
+    let params = Params::new(19_456, 2, 1, Some(32)).map_err(|e| format!("argon2: {e}"))?;
+    let rate = tokio::task::spawn_blocking(move || {
+        let started = now();
+        let end = started + Duration::from_secs_f64(secs);
+        let count = AtomicU64::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let hasher = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+                    let mut out = [0u8; 32];
+                    while now() < end {
+                        if hasher
+                            .hash_password_into(b"ardoise-load-2026", b"sixteen-byte-salt", &mut out)
+                            .is_ok()
+                        {
+                            count.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                });
+            }
+        });
+        count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+    })
+    .await?;
+    Ok(rate)
+}
+
+/// **P2, password-login flood**: sign-ins (GET /login for the CSRF token, then POST /login, which
+/// costs the server one argon2id verification) arrive at `logins_per_sec` (open loop), while
+/// `page_users` already signed-in people view their home page at `pages_per_sec`. Before the load,
+/// the harness measures argon2id on two threads itself, so the login throughput reads as a share of
+/// what the hardware can hash.
+pub async fn p2(t: &Target, p: &P2, duration: Duration) -> Fallible<Report> {
+    let argon2 = argon2_rate(p.argon2_secs, 2).await?;
+    t.ctx.presign(p.page_users).await?;
+    let meter = Meter::start(t.pid);
+    let logins = open_loop(
+        &t.ctx,
+        p.logins_per_sec,
+        duration,
+        p.max_outstanding,
+        |_| Req::SignIn,
+        |ctx, _, _, due| async move {
+            ctx.sign_in_next(due, false).await;
+        },
+    );
+    let pages = open_loop(
+        &t.ctx,
+        p.pages_per_sec,
+        duration,
+        p.max_outstanding,
+        |_| Req::Home,
+        |ctx, i, req, due| async move {
+            ctx.view(rand(i), req, due).await;
+        },
+    );
+    tokio::join!(logins, pages);
+    let usage = meter.finish();
+    let settings = format!(
+        "{}/s sign-ins + {}/s home pages by {} signed-in users, open loop, {} s",
+        p.logins_per_sec,
+        p.pages_per_sec,
+        p.page_users,
+        duration.as_secs_f64()
+    );
+    let mut r = report(&t.ctx, "P2 password-login flood", settings, usage);
+    let logins = t.ctx.rec.ok_count(Req::SignIn) as f64 / r.usage.window_secs;
+    r.figures = vec![
+        ("argon2id hashes/s on 2 threads (before the load)".into(), argon2),
+        ("sign-ins/s completed".into(), logins),
+        (
+            "sign-ins/s as % of the argon2 rate".into(),
+            logins / argon2.max(1e-9) * 100.0,
+        ),
+    ];
+    Ok(r)
+}
+
+pub struct P4 {
+    pub logins_per_sec: f64,
+    pub pages_per_sec: f64,
+    pub sessions: usize,
+    pub max_outstanding: usize,
+}
+
+/// **P4, Monday 8:00**: new sessions arrive at `logins_per_sec` and join a pool of signed-in
+/// students, parents and teachers (in the region's proportions), which sends `pages_per_sec` page
+/// requests in the load model's mix (home 25%, timetable 25%, homework 20%, grades through the
+/// Pronote CAS 15%, messages 15%), both open loop. Timetable, homework and messages do not exist yet:
+/// /annuaire, /compte and /compte/sessions stand in for them until issues 6 and 8.
+pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
+    t.ctx.presign(p.sessions).await?;
+    let meter = Meter::start(t.pid);
+    let logins = open_loop(
+        &t.ctx,
+        p.logins_per_sec,
+        duration,
+        p.max_outstanding,
+        |_| Req::SignIn,
+        |ctx, _, _, due| async move {
+            ctx.sign_in_next(due, true).await;
+        },
+    );
+    let pages = open_loop(
+        &t.ctx,
+        p.pages_per_sec,
+        duration,
+        p.max_outstanding,
+        monday_page,
+        |ctx, i, req, due| async move {
+            ctx.view(rand(i), req, due).await;
+        },
+    );
+    tokio::join!(logins, pages);
+    let usage = meter.finish();
+    let settings = format!(
+        "{}/s new sessions + {}/s page requests over {} → {} sessions ({}), open loop, {} s",
+        p.logins_per_sec,
+        p.pages_per_sec,
+        p.sessions,
+        t.ctx.session_count(),
+        t.ctx.session_mix(),
+        duration.as_secs_f64()
+    );
+    let mut r = report(&t.ctx, "P4 Monday 8:00 mix", settings, usage);
+    let total: f64 = r.kinds.iter().map(|k| k.ok_per_sec).sum();
+    r.figures = vec![("dynamic requests/s completed (all kinds)".into(), total)];
+    r.notes = vec![
+        "* timetable, homework, messages: stand-in pages until issues 6/8".into(),
+        "grades/CAS: one complete CAS round trip (ticket, then service validation) per request".into(),
+    ];
+    Ok(r)
+}
+
+/// **CAS round trips** (issue 4's figure): `workers` signed-in browsers, each repeating
+/// `/cas/login?service=…` (ticket) then the service's `/cas/p3/serviceValidate`, back to back.
+pub async fn cas(t: &Target, workers: usize, duration: Duration) -> Fallible<Report> {
+    t.ctx.presign(workers).await?;
+    let meter = Meter::start(t.pid);
+    closed_loop(&t.ctx, workers, duration, |ctx, w| async move {
+        let started = now();
+        let outcome = match ctx.session(w as u64) {
+            Some(s) => ctx.http.cas_round_trip(&s).await,
+            None => Outcome::Unexpected,
+        };
+        ctx.rec.record(Req::Grades, outcome, started.elapsed());
+    })
+    .await;
+    let settings = format!("{workers} browsers, closed loop, {} s", duration.as_secs_f64());
+    Ok(report(&t.ctx, "CAS round trips", settings, meter.finish()))
+}
+
+pub struct P6 {
+    pub capacity: f64,
+    pub factor: f64,
+    pub login_share: f64,
+    pub polite: bool,
+    pub sessions: usize,
+    pub max_attempts: u32,
+    pub max_outstanding: usize,
+}
+
+#[derive(Default)]
+struct Storm {
+    retries: AtomicU64,
+    gave_up: AtomicU64,
+    pages_done: AtomicU64,
+    /// Time from a page view's first attempt to its success, retries included (µs).
+    pages_end_to_end: Mutex<Vec<u32>>,
+}
+
+/// **P6, retry storm** (« effet bulle »): sign-ins and page views (Monday mix) arrive at `factor` ×
+/// `capacity` per second; a request answered 503 or timing out is tried again after 0–1 s, ignoring
+/// `Retry-After` as impatient people pressing F5 do, or after `Retry-After` with `polite`, up to
+/// `max_attempts`. The figure that matters is goodput, page views served per second, against the
+/// capacity; shed answers (the waiting page) are timed separately. Works whether or not the server
+/// sheds.
+pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
+    t.ctx.presign(p.sessions).await?;
+    let storm = Arc::new(Storm::default());
+    let rate = p.factor * p.capacity;
+    let share = (p.login_share * 1000.0) as u64;
+    let (polite, max_attempts) = (p.polite, p.max_attempts);
+    let meter = Meter::start(t.pid);
+    let s = storm.clone();
+    open_loop(
+        &t.ctx,
+        rate,
+        duration,
+        p.max_outstanding,
+        move |i| {
+            if rand(i) % 1000 < share {
+                Req::SignIn
+            } else {
+                monday_page(i)
+            }
+        },
+        move |ctx, i, req, due| {
+            let storm = s.clone();
+            async move {
+                let mut attempt_start = due;
+                for attempt in 0..max_attempts {
+                    let outcome = if req == Req::SignIn {
+                        ctx.sign_in_next(attempt_start, true).await
+                    } else {
+                        ctx.view(rand(i ^ u64::from(attempt)), req, attempt_start).await
+                    };
+                    let wait_ms = match outcome {
+                        Outcome::Ok => {
+                            if req != Req::SignIn {
+                                storm.pages_done.fetch_add(1, Ordering::Relaxed);
+                                if let Ok(mut v) = storm.pages_end_to_end.lock() {
+                                    v.push(u32::try_from(due.elapsed().as_micros()).unwrap_or(u32::MAX));
+                                }
+                            }
+                            return;
+                        }
+                        Outcome::Shed {
+                            retry_after: Some(secs),
+                        } if polite => secs * 1000,
+                        Outcome::Shed { .. } | Outcome::Timeout if polite => 1000 + rand(i) % 1000,
+                        Outcome::Shed { .. } | Outcome::Timeout => rand(i + u64::from(attempt)) % 1000,
+                        _ => return,
+                    };
+                    storm.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+                    attempt_start = now();
+                }
+                storm.gave_up.fetch_add(1, Ordering::Relaxed);
+            }
+        },
+    )
+    .await;
+    let usage = meter.finish();
+    let settings = format!(
+        "{:.0}/s arrivals ({} × capacity {}/s, {:.0}% sign-ins), {}, up to {} attempts, {} s",
+        rate,
+        p.factor,
+        p.capacity,
+        p.login_share * 100.0,
+        if p.polite {
+            "clients honour Retry-After"
+        } else {
+            "clients retry after 0–1 s"
+        },
+        p.max_attempts,
+        duration.as_secs_f64()
+    );
+    let mut r = report(&t.ctx, "P6 retry storm", settings, usage);
+    let secs = r.usage.window_secs;
+    let mut e2e = storm
+        .pages_end_to_end
+        .lock()
+        .map(|v| v.clone())
+        .unwrap_or_default();
+    e2e.sort_unstable();
+    let p95 = e2e
+        .get((e2e.len() * 95 / 100).min(e2e.len().saturating_sub(1)))
+        .map_or(0.0, |us| f64::from(*us) / 1000.0);
+    r.figures = vec![
+        (
+            "goodput: page views served/s".into(),
+            storm.pages_done.load(Ordering::Relaxed) as f64 / secs,
+        ),
+        (
+            "goodput as % of capacity".into(),
+            storm.pages_done.load(Ordering::Relaxed) as f64 / secs / p.capacity.max(1e-9) * 100.0,
+        ),
+        (
+            "sign-ins/s completed".into(),
+            t.ctx.rec.ok_count(Req::SignIn) as f64 / secs,
+        ),
+        (
+            "retries sent".into(),
+            storm.retries.load(Ordering::Relaxed) as f64,
+        ),
+        (
+            "arrivals given up after all attempts".into(),
+            storm.gave_up.load(Ordering::Relaxed) as f64,
+        ),
+        (
+            "page view p95 from first attempt, retries included (ms)".into(),
+            p95,
+        ),
+    ];
+    r.notes = vec!["* timetable, homework, messages: stand-in pages until issues 6/8".into()];
+    Ok(r)
+}
