@@ -10,9 +10,11 @@
 
 mod client;
 mod drive;
+mod hello;
 mod region;
 mod scenarios;
 mod server;
+mod smoke;
 mod stats;
 
 use std::path::PathBuf;
@@ -105,7 +107,9 @@ enum Command {
         sessions: usize,
         #[arg(long, default_value_t = 10)]
         max_attempts: u32,
-        #[arg(long, default_value_t = 4000)]
+        /// Arrivals unfinished at once, retries and their waits included (a waiting client holds no
+        /// connection).
+        #[arg(long, default_value_t = 20000)]
         max_outstanding: usize,
     },
     /// Complete CAS round trips per second, N signed-in browsers, closed loop.
@@ -138,42 +142,42 @@ enum P1Target {
 }
 
 #[derive(Args, Clone)]
-struct Common {
+pub(crate) struct Common {
     /// The `ardoise` binary to run.
     #[arg(long, default_value = "target/release/ardoise")]
-    ardoise: PathBuf,
+    pub(crate) ardoise: PathBuf,
     #[arg(long, value_enum, default_value = "postgres")]
-    engine: Engine,
+    pub(crate) engine: Engine,
     /// PostgreSQL server (trust auth); the run creates and drops `ardoise_load_<pid>`.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
-    pg_url: String,
+    pub(crate) pg_url: String,
     #[arg(long, default_value_t = 3)]
-    schools: u32,
+    pub(crate) schools: u32,
     #[arg(long, default_value_t = 1200)]
-    students: u32,
+    pub(crate) students: u32,
     #[arg(long, default_value_t = 1)]
-    seed: u64,
+    pub(crate) seed: u64,
     /// Seconds of measured load.
     #[arg(long, default_value_t = 15.0)]
-    duration: f64,
+    pub(crate) duration: f64,
     /// Client timeout per request, seconds (p6 retries after it).
     #[arg(long, default_value_t = 10.0)]
-    timeout: f64,
+    pub(crate) timeout: f64,
     /// Accounts sampled from the region to sign in (students, parents, teachers).
     #[arg(long, default_value_t = 5000)]
-    accounts: usize,
+    pub(crate) accounts: usize,
     /// Extra top-level setting of the server's ardoise.toml, e.g. `--set admission_max_in_flight=0`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
-    settings: Vec<String>,
+    pub(crate) settings: Vec<String>,
     /// ARDOISE_LOG of the server (request logging costs CPU under load).
     #[arg(long, default_value = "warn")]
-    server_log: String,
+    pub(crate) server_log: String,
     /// Keep the database and work directory.
     #[arg(long)]
-    keep: bool,
+    pub(crate) keep: bool,
     /// Also write the figures as JSON.
     #[arg(long)]
-    json: Option<PathBuf>,
+    pub(crate) json: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -199,8 +203,8 @@ fn main() -> ExitCode {
 /// Runs a command; false when the run itself went wrong (smoke errors, server died).
 async fn run(command: Command) -> Fallible<bool> {
     let (common, reports) = match command {
-        Command::Hello { listen } => return hello(&listen).await.map(|()| true),
-        Command::Smoke { ardoise, json, keep } => return smoke(ardoise, json, keep).await,
+        Command::Hello { listen } => return hello::serve(&listen).await.map(|()| true),
+        Command::Smoke { ardoise, json, keep } => return smoke::run(ardoise, json, keep).await,
         Command::P1 {
             common,
             connections,
@@ -208,10 +212,10 @@ async fn run(command: Command) -> Fallible<bool> {
         } => {
             let duration = secs(common.duration);
             let reports = if target == P1Target::Hello {
-                vec![p1_hello(&common, connections, duration).await?]
+                vec![hello::p1(&common, connections, duration).await?]
             } else {
                 with_server(&common, false, async |t: Target| {
-                    Ok(vec![scenarios::p1(&t, connections, duration, Req::Health).await])
+                    Ok(vec![scenarios::p1(&t, connections, duration, Req::Health).await?])
                 })
                 .await?
             };
@@ -301,11 +305,11 @@ async fn run(command: Command) -> Fallible<bool> {
     Ok(true)
 }
 
-fn secs(s: f64) -> Duration {
+pub(crate) fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s.max(0.1))
 }
 
-fn write_json(path: Option<&std::path::Path>, reports: &[Report]) -> Fallible<()> {
+pub(crate) fn write_json(path: Option<&std::path::Path>, reports: &[Report]) -> Fallible<()> {
     if let Some(path) = path {
         std::fs::write(path, serde_json::to_string_pretty(reports)?)?;
         println!("figures written to {}", path.display());
@@ -315,7 +319,7 @@ fn write_json(path: Option<&std::path::Path>, reports: &[Report]) -> Fallible<()
 
 /// Prepares the region, starts `ardoise serve` on it, runs `body`, then stops the server and cleans
 /// up whatever happened. An error if the server died during the run.
-async fn with_server<T>(
+pub(crate) async fn with_server<T>(
     common: &Common,
     generate: bool,
     body: impl AsyncFnOnce(Target) -> Fallible<T>,
@@ -377,101 +381,4 @@ async fn serve_and_run<T>(
     }
     server.stop();
     outcome
-}
-
-/// P1 against the bare axum server, run by this same binary as a separate process.
-async fn p1_hello(common: &Common, connections: usize, duration: Duration) -> Fallible<Report> {
-    let port = server::free_port()?;
-    let base = format!("http://127.0.0.1:{port}");
-    let mut command = std::process::Command::new(std::env::current_exe()?);
-    command.args(["hello", "--listen", &format!("127.0.0.1:{port}")]);
-    let probe = client::client(Duration::from_secs(2))?;
-    let log = std::env::temp_dir().join(format!("ardoise-load-hello-{}.log", std::process::id()));
-    let mut server = Server::start(command, base.clone(), "/healthz", log.clone(), &probe).await?;
-    let http = Arc::new(Http::new(&base, secs(common.timeout))?);
-    let target = Target {
-        pid: server.pid,
-        ctx: Ctx::new(http, Arc::new(vec![])),
-    };
-    let mut report = scenarios::p1(&target, connections, duration, Req::Hello).await;
-    report.scenario = "P1 ceiling, bare axum".into();
-    server.stop();
-    let _ = std::fs::remove_file(log);
-    Ok(report)
-}
-
-/// The bare axum server: "Hello, World!" on every path, on a runtime like the server's.
-async fn hello(listen: &str) -> Fallible<()> {
-    let app = axum::Router::new().fallback(|| async { "Hello, World!" });
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    axum::serve(listener, app).await?;
-    Ok(())
-}
-
-/// A few seconds of each scenario at low rates against one server on a tiny SQLite region: any
-/// error, shed or unexpected answer, or a server that dies, fails the run.
-async fn smoke(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallible<bool> {
-    let common = Common {
-        ardoise,
-        engine: Engine::Sqlite,
-        pg_url: String::new(),
-        schools: 1,
-        students: 100,
-        seed: 1,
-        duration: 3.0,
-        timeout: 10.0,
-        accounts: 200,
-        settings: vec![],
-        server_log: "warn".into(),
-        keep,
-        json,
-    };
-    let d = Duration::from_secs(3);
-    let reports = with_server(&common, true, async |t: Target| {
-        let accounts = t.ctx.clone();
-        let fresh = || Target {
-            pid: t.pid,
-            ctx: accounts.fresh(),
-        };
-        let p2 = scenarios::P2 {
-            logins_per_sec: 5.0,
-            pages_per_sec: 10.0,
-            page_users: 5,
-            argon2_secs: 0.3,
-            max_outstanding: 100,
-        };
-        let p4 = scenarios::P4 {
-            logins_per_sec: 5.0,
-            pages_per_sec: 40.0,
-            sessions: 20,
-            max_outstanding: 200,
-        };
-        Ok(vec![
-            scenarios::p1(&fresh(), 8, Duration::from_secs(2), Req::Health).await,
-            scenarios::p2(&fresh(), &p2, d).await?,
-            scenarios::p4(&fresh(), &p4, d).await?,
-            scenarios::cas(&fresh(), 4, Duration::from_secs(2)).await?,
-        ])
-    })
-    .await?;
-    let mut failures = vec![];
-    for r in &reports {
-        r.print();
-        for k in &r.kinds {
-            if k.errors + k.shed + k.unexpected + k.dropped > 0 || k.ok == 0 {
-                failures.push(format!("{}: {}", r.scenario, k.kind));
-            }
-        }
-    }
-    write_json(common.json.as_deref(), &reports)?;
-    if failures.is_empty() {
-        println!("\nsmoke: every request succeeded");
-        Ok(true)
-    } else {
-        println!(
-            "\nsmoke FAILED: errors, shed or unexpected answers in {}",
-            failures.join(", ")
-        );
-        Ok(false)
-    }
 }

@@ -195,8 +195,8 @@ impl Region {
     }
 }
 
-/// The server's ardoise.toml: no second factor for anyone (the sample holds no staff who would need
-/// one, but a teacher may also be listed elsewhere), extra settings, and the CAS service for grades.
+/// The server's ardoise.toml: no second factor required (a sign-in must land on the portal, not on
+/// an enrolment page), the `--set` lines, and the CAS service the grades go through.
 fn config_file(settings: &[String]) -> String {
     let mut toml = String::from("mfa_required = []\n");
     for line in settings {

@@ -9,6 +9,17 @@ use crate::drive::{Ctx, closed_loop, monday_page, open_loop, rand};
 use crate::server::Meter;
 use crate::stats::{Outcome, Report, Req, Usage, now};
 
+/// Starts measuring: throughput and CPU over the next `duration` (the arrivals' window); the usage
+/// is ready when it ends, before the requests still outstanding are waited for.
+fn measure(t: &Target, duration: Duration) -> tokio::task::JoinHandle<Usage> {
+    let meter = Meter::start(t.pid);
+    t.ctx.rec.open_window(duration);
+    tokio::spawn(async move {
+        tokio::time::sleep(duration).await;
+        meter.finish()
+    })
+}
+
 /// The server under test and what the scenarios sign in with.
 pub struct Target {
     pub pid: u32,
@@ -16,12 +27,18 @@ pub struct Target {
 }
 
 fn report(ctx: &Ctx, scenario: &str, settings: String, usage: Usage) -> Report {
+    let kinds = ctx.rec.summary(usage.window_secs);
+    let per_sec: f64 = kinds.iter().map(|k| k.ok_per_sec).sum();
+    let server_cpu_us = usage.server_cpu_pct / 100.0 / per_sec.max(1e-9) * 1e6;
     Report {
         scenario: scenario.into(),
         settings,
-        kinds: ctx.rec.summary(usage.window_secs),
+        kinds,
         usage,
-        figures: vec![],
+        figures: vec![(
+            "server CPU per completed request or action (µs)".into(),
+            server_cpu_us,
+        )],
         notes: vec![],
     }
 }
@@ -30,8 +47,8 @@ fn report(ctx: &Ctx, scenario: &str, settings: String, usage: Usage) -> Report {
 /// request as soon as the answer arrives (closed loop). Against `hello` (a bare axum "Hello, World!"
 /// in its own process) the same client code gives the framework's ceiling on this machine, so the
 /// ratio of the two is what Ardoise's middleware stack costs.
-pub async fn p1(t: &Target, connections: usize, duration: Duration, req: Req) -> Report {
-    let meter = Meter::start(t.pid);
+pub async fn p1(t: &Target, connections: usize, duration: Duration, req: Req) -> Fallible<Report> {
+    let meter = measure(t, duration);
     closed_loop(&t.ctx, connections, duration, move |ctx, _| async move {
         let started = now();
         let outcome = ctx.http.health().await;
@@ -42,7 +59,7 @@ pub async fn p1(t: &Target, connections: usize, duration: Duration, req: Req) ->
         "{connections} connections, closed loop, {} s",
         duration.as_secs_f64()
     );
-    report(&t.ctx, "P1 ceiling", settings, meter.finish())
+    Ok(report(&t.ctx, "P1 ceiling", settings, meter.await?))
 }
 
 pub struct P2 {
@@ -92,7 +109,7 @@ pub async fn argon2_rate(secs: f64, threads: usize) -> Fallible<f64> {
 pub async fn p2(t: &Target, p: &P2, duration: Duration) -> Fallible<Report> {
     let argon2 = argon2_rate(p.argon2_secs, 2).await?;
     t.ctx.presign(p.page_users).await?;
-    let meter = Meter::start(t.pid);
+    let meter = measure(t, duration);
     let logins = open_loop(
         &t.ctx,
         p.logins_per_sec,
@@ -114,7 +131,7 @@ pub async fn p2(t: &Target, p: &P2, duration: Duration) -> Fallible<Report> {
         },
     );
     tokio::join!(logins, pages);
-    let usage = meter.finish();
+    let usage = meter.await?;
     let settings = format!(
         "{}/s sign-ins + {}/s home pages by {} signed-in users, open loop, {} s",
         p.logins_per_sec,
@@ -123,15 +140,15 @@ pub async fn p2(t: &Target, p: &P2, duration: Duration) -> Fallible<Report> {
         duration.as_secs_f64()
     );
     let mut r = report(&t.ctx, "P2 password-login flood", settings, usage);
-    let logins = t.ctx.rec.ok_count(Req::SignIn) as f64 / r.usage.window_secs;
-    r.figures = vec![
+    let logins = t.ctx.rec.ok_in_window(Req::SignIn) as f64 / r.usage.window_secs;
+    r.figures.extend([
         ("argon2id hashes/s on 2 threads (before the load)".into(), argon2),
         ("sign-ins/s completed".into(), logins),
         (
             "sign-ins/s as % of the argon2 rate".into(),
             logins / argon2.max(1e-9) * 100.0,
         ),
-    ];
+    ]);
     Ok(r)
 }
 
@@ -149,7 +166,7 @@ pub struct P4 {
 /// /annuaire, /compte and /compte/sessions stand in for them until issues 6 and 8.
 pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
     t.ctx.presign(p.sessions).await?;
-    let meter = Meter::start(t.pid);
+    let meter = measure(t, duration);
     let logins = open_loop(
         &t.ctx,
         p.logins_per_sec,
@@ -171,7 +188,7 @@ pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
         },
     );
     tokio::join!(logins, pages);
-    let usage = meter.finish();
+    let usage = meter.await?;
     let settings = format!(
         "{}/s new sessions + {}/s page requests over {} → {} sessions ({}), open loop, {} s",
         p.logins_per_sec,
@@ -183,7 +200,8 @@ pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
     );
     let mut r = report(&t.ctx, "P4 Monday 8:00 mix", settings, usage);
     let total: f64 = r.kinds.iter().map(|k| k.ok_per_sec).sum();
-    r.figures = vec![("dynamic requests/s completed (all kinds)".into(), total)];
+    r.figures
+        .extend([("dynamic requests/s completed (all kinds)".into(), total)]);
     r.notes = vec![
         "* timetable, homework, messages: stand-in pages until issues 6/8".into(),
         "grades/CAS: one complete CAS round trip (ticket, then service validation) per request".into(),
@@ -195,7 +213,7 @@ pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
 /// `/cas/login?service=…` (ticket) then the service's `/cas/p3/serviceValidate`, back to back.
 pub async fn cas(t: &Target, workers: usize, duration: Duration) -> Fallible<Report> {
     t.ctx.presign(workers).await?;
-    let meter = Meter::start(t.pid);
+    let meter = measure(t, duration);
     closed_loop(&t.ctx, workers, duration, |ctx, w| async move {
         let started = now();
         let outcome = match ctx.session(w as u64) {
@@ -206,7 +224,7 @@ pub async fn cas(t: &Target, workers: usize, duration: Duration) -> Fallible<Rep
     })
     .await;
     let settings = format!("{workers} browsers, closed loop, {} s", duration.as_secs_f64());
-    Ok(report(&t.ctx, "CAS round trips", settings, meter.finish()))
+    Ok(report(&t.ctx, "CAS round trips", settings, meter.await?))
 }
 
 pub struct P6 {
@@ -223,7 +241,6 @@ pub struct P6 {
 struct Storm {
     retries: AtomicU64,
     gave_up: AtomicU64,
-    pages_done: AtomicU64,
     /// Time from a page view's first attempt to its success, retries included (µs).
     pages_end_to_end: Mutex<Vec<u32>>,
 }
@@ -240,7 +257,7 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
     let rate = p.factor * p.capacity;
     let share = (p.login_share * 1000.0) as u64;
     let (polite, max_attempts) = (p.polite, p.max_attempts);
-    let meter = Meter::start(t.pid);
+    let meter = measure(t, duration);
     let s = storm.clone();
     open_loop(
         &t.ctx,
@@ -266,11 +283,10 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
                     };
                     let wait_ms = match outcome {
                         Outcome::Ok => {
-                            if req != Req::SignIn {
-                                storm.pages_done.fetch_add(1, Ordering::Relaxed);
-                                if let Ok(mut v) = storm.pages_end_to_end.lock() {
-                                    v.push(u32::try_from(due.elapsed().as_micros()).unwrap_or(u32::MAX));
-                                }
+                            if req != Req::SignIn
+                                && let Ok(mut v) = storm.pages_end_to_end.lock()
+                            {
+                                v.push(u32::try_from(due.elapsed().as_micros()).unwrap_or(u32::MAX));
                             }
                             return;
                         }
@@ -290,7 +306,7 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
         },
     )
     .await;
-    let usage = meter.finish();
+    let usage = meter.await?;
     let settings = format!(
         "{:.0}/s arrivals ({} × capacity {}/s, {:.0}% sign-ins), {}, up to {} attempts, {} s",
         rate,
@@ -316,18 +332,26 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
     let p95 = e2e
         .get((e2e.len() * 95 / 100).min(e2e.len().saturating_sub(1)))
         .map_or(0.0, |us| f64::from(*us) / 1000.0);
-    r.figures = vec![
+    let pages: u64 = [
+        Req::Home,
+        Req::Timetable,
+        Req::Homework,
+        Req::Grades,
+        Req::Messages,
+    ]
+    .iter()
+    .map(|&k| t.ctx.rec.ok_in_window(k))
+    .sum();
+    let sign_ins = t.ctx.rec.ok_in_window(Req::SignIn);
+    r.figures.extend([
+        ("goodput: page views served/s".into(), pages as f64 / secs),
         (
-            "goodput: page views served/s".into(),
-            storm.pages_done.load(Ordering::Relaxed) as f64 / secs,
-        ),
-        (
-            "goodput as % of capacity".into(),
-            storm.pages_done.load(Ordering::Relaxed) as f64 / secs / p.capacity.max(1e-9) * 100.0,
+            "goodput: sign-ins + page views served/s as % of capacity".into(),
+            (pages + sign_ins) as f64 / secs / p.capacity.max(1e-9) * 100.0,
         ),
         (
             "sign-ins/s completed".into(),
-            t.ctx.rec.ok_count(Req::SignIn) as f64 / secs,
+            t.ctx.rec.ok_in_window(Req::SignIn) as f64 / secs,
         ),
         (
             "retries sent".into(),
@@ -341,7 +365,7 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
             "page view p95 from first attempt, retries included (ms)".into(),
             p95,
         ),
-    ];
+    ]);
     r.notes = vec!["* timetable, homework, messages: stand-in pages until issues 6/8".into()];
     Ok(r)
 }
