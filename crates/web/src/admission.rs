@@ -61,9 +61,14 @@ fn is_back_channel(path: &str) -> bool {
         || path == "/oidc/userinfo"
 }
 
-/// Requests that never queue: static assets (immutable, cheap) and the health probes.
-fn exempt(path: &str) -> bool {
-    path.starts_with("/static/") || path == "/healthz" || path == "/readyz"
+/// Requests that never queue here: static assets (immutable, cheap), the health probes, and the
+/// sign-in itself, which waits for a password-hashing thread in a queue of its own (bounded, answered
+/// "busy" when full): holding a turn here while it waits would starve the page views.
+fn exempt(method: &axum::http::Method, path: &str) -> bool {
+    path.starts_with("/static/")
+        || path == "/healthz"
+        || path == "/readyz"
+        || (method == axum::http::Method::POST && path == "/login")
 }
 
 /// What a deployment tunes.
@@ -224,7 +229,7 @@ impl Admission {
 /// layer, so that a request turned away costs no database round trip.
 pub async fn gate(State(admission): State<Admission>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if exempt(path) {
+    if exempt(req.method(), path) {
         return next.run(req).await;
     }
     let profile = admission.who.as_ref().and_then(|w| w.profile(req.headers()));
