@@ -34,6 +34,8 @@ pub struct Settings {
     pub admission_max_in_flight: usize,
     pub admission_queue: usize,
     pub admission_wait_ms: u64,
+    /// A queue whose oldest request waited this long turns new arrivals away at once (over capacity).
+    pub admission_standing_ms: u64,
     /// The address people type to reach Ardoise (printed on activation letters); default http://<listen>.
     pub public_url: Option<String>,
     /// Days an activation code stays valid.
@@ -99,7 +101,8 @@ impl Default for Settings {
             session_cache_secs: 60,
             admission_max_in_flight: 64,
             admission_queue: 512,
-            admission_wait_ms: 1500,
+            admission_wait_ms: 1000,
+            admission_standing_ms: 100,
             public_url: None,
             activation_days: 60,
             mfa_required: vec!["DIR".into(), "EVS".into(), "ETA".into()],
@@ -211,6 +214,7 @@ impl Settings {
         )?;
         env_parse("ARDOISE_ADMISSION_QUEUE", &mut self.admission_queue)?;
         env_parse("ARDOISE_ADMISSION_WAIT_MS", &mut self.admission_wait_ms)?;
+        env_parse("ARDOISE_ADMISSION_STANDING_MS", &mut self.admission_standing_ms)?;
         env_parse("ARDOISE_ACTIVATION_DAYS", &mut self.activation_days)?;
         if let Ok(list) = std::env::var("ARDOISE_MFA_REQUIRED") {
             self.mfa_required = list
@@ -270,6 +274,7 @@ impl Settings {
             max_in_flight: self.admission_max_in_flight,
             max_queue: self.admission_queue,
             max_wait: std::time::Duration::from_millis(self.admission_wait_ms),
+            standing: std::time::Duration::from_millis(self.admission_standing_ms),
             ..web::admission::AdmissionConfig::default()
         })
     }

@@ -3,7 +3,10 @@
 //! `Retry-After` (apps and services) — never a pile of requests that all time out.
 //!
 //! At most `max_in_flight` requests run at once. Past that, a request waits in a bounded queue for at
-//! most `max_wait`; waiting requests are admitted by priority: first what the school day runs on (teachers
+//! most `max_wait` — unless the queue is standing (its oldest request has waited `standing` already):
+//! then the node is over capacity, not absorbing a burst, and new arrivals get their answer at once
+//! instead of a wait that would end the same way (a retry storm must not queue). Waiting requests are
+//! admitted by priority: first what the school day runs on (teachers
 //! taking the roll, students, school staff, and the back-channel validations of connected services whose
 //! person is already waiting), then anonymous requests (sign-in), then parents — as the ENT operators of
 //! 2020–2021 had to do by hand. The lower classes may only take part of the queue, so a wave of them
@@ -80,6 +83,8 @@ pub struct AdmissionConfig {
     pub max_queue: usize,
     /// How long a request may wait before getting the waiting page.
     pub max_wait: Duration,
+    /// A queue whose oldest request waited this long is standing: new arrivals are turned away at once.
+    pub standing: Duration,
     /// Seconds browsers and apps are told to wait before trying again (randomised up to twice that).
     pub retry_after_secs: u64,
 }
@@ -89,7 +94,8 @@ impl Default for AdmissionConfig {
         AdmissionConfig {
             max_in_flight: 64,
             max_queue: 512,
-            max_wait: Duration::from_millis(1500),
+            max_wait: Duration::from_millis(1000),
+            standing: Duration::from_millis(100),
             retry_after_secs: 5,
         }
     }
@@ -98,16 +104,25 @@ impl Default for AdmissionConfig {
 #[derive(Default)]
 struct State_ {
     in_flight: usize,
-    queues: [VecDeque<oneshot::Sender<()>>; 3],
+    /// Each waiting request's turn, with when it started waiting.
+    queues: [VecDeque<(tokio::time::Instant, oneshot::Sender<()>)>; 3],
 }
 
 impl State_ {
     /// Requests still waiting (those that gave up are dropped from the queues here).
     fn waiting(&mut self) -> usize {
         for queue in &mut self.queues {
-            queue.retain(|waiter| !waiter.is_closed());
+            queue.retain(|(_, waiter)| !waiter.is_closed());
         }
         self.queues.iter().map(VecDeque::len).sum()
+    }
+
+    /// Since when the longest-waiting request waits.
+    fn oldest(&self) -> Option<tokio::time::Instant> {
+        self.queues
+            .iter()
+            .filter_map(|q| q.front().map(|(t, _)| *t))
+            .min()
     }
 }
 
@@ -178,8 +193,15 @@ impl Admission {
             if state.waiting() >= self.queue_share(priority) {
                 return None;
             }
+            let now = tokio::time::Instant::now();
+            if state
+                .oldest()
+                .is_some_and(|oldest| now.duration_since(oldest) >= self.config.standing)
+            {
+                return None;
+            }
             let (tx, rx) = oneshot::channel();
-            state.queues[priority as usize].push_back(tx);
+            state.queues[priority as usize].push_back((now, tx));
             rx
         };
         tokio::select! {
@@ -202,7 +224,7 @@ impl Admission {
     fn release(&self) {
         let mut state = self.lock();
         for queue in 0..state.queues.len() {
-            while let Some(waiter) = state.queues[queue].pop_front() {
+            while let Some((_, waiter)) = state.queues[queue].pop_front() {
                 if waiter.send(()).is_ok() {
                     return; // the turn moves on: in_flight unchanged
                 }
@@ -296,6 +318,7 @@ mod tests {
             max_in_flight,
             max_queue,
             max_wait: Duration::from_millis(wait_ms),
+            standing: Duration::from_secs(60),
             retry_after_secs: 5,
         })
     }
@@ -358,6 +381,34 @@ mod tests {
         // The first parent gives up after the longest wait.
         assert!(!first_parent.await.unwrap());
         assert_eq!(a.load(), (1, 0));
+    }
+
+    #[tokio::test]
+    async fn a_standing_queue_turns_new_arrivals_away_at_once() {
+        let a = Admission::new(AdmissionConfig {
+            max_in_flight: 1,
+            max_queue: 100,
+            max_wait: Duration::from_secs(30),
+            standing: Duration::from_millis(30),
+            retry_after_secs: 5,
+        });
+        let _busy = a.enter(Priority::School).await.unwrap();
+        let _waiting = tokio::spawn({
+            let a = a.clone();
+            async move { a.enter(Priority::School).await.is_some() }
+        });
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        // A burst: the queue is young, the next request waits too.
+        let second = tokio::spawn({
+            let a = a.clone();
+            async move { a.enter(Priority::School).await.is_some() }
+        });
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert_eq!(a.load().1, 2, "both wait");
+        // Now the oldest has waited 50 ms > 30 ms: the node is over capacity, answer at once.
+        let refused = tokio::time::timeout(Duration::from_millis(5), a.enter(Priority::School)).await;
+        assert!(matches!(refused, Ok(None)), "turned away without waiting");
+        second.abort();
     }
 
     #[test]
