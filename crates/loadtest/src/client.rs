@@ -35,6 +35,9 @@ pub struct Http {
     cas_login: Url,
     service: String,
     health: Url,
+    wicket: Url,
+    /// The identity provider the harness plays, and the share of sign-ins it makes.
+    educonnect: Option<(crate::federation::Educonnect, f64)>,
 }
 
 pub fn client(timeout: Duration) -> Fallible<reqwest::Client> {
@@ -122,8 +125,32 @@ impl Http {
             messages: base.join("/compte/sessions")?,
             cas_login: base.join(&format!("/cas/login?service={service}"))?,
             health: base.join("/healthz")?,
+            wicket: base.join(&format!("/login/sso/{}?next=/", crate::federation::WICKET))?,
             service,
+            educonnect: None,
         })
+    }
+
+    /// Makes `share` of the sign-ins through the EduConnect wicket, `idp` answering.
+    pub fn with_educonnect(mut self, idp: crate::federation::Educonnect, share: f64) -> Http {
+        self.educonnect = Some((idp, share));
+        self
+    }
+
+    /// The share of sign-ins made through EduConnect.
+    pub fn delegated_share(&self) -> f64 {
+        self.educonnect.as_ref().map_or(0.0, |(_, share)| *share)
+    }
+
+    /// Whether `account` signs in through EduConnect (the same answer every time for an account).
+    pub fn delegated(&self, account: &Account) -> bool {
+        let Some((_, share)) = &self.educonnect else {
+            return false;
+        };
+        let h = account.login.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        account.jointure.is_some() && (h % 1000) < (share * 1000.0) as u64
     }
 
     /// GET /healthz (or the bare server's hello), nothing else.
@@ -145,7 +172,7 @@ impl Http {
             Req::Homework => &self.homework,
             Req::Messages => &self.messages,
             Req::Grades => return self.cas_round_trip(session).await,
-            Req::Health | Req::Hello | Req::SignIn => return Outcome::Unexpected,
+            Req::Health | Req::Hello | Req::SignIn | Req::SignInSso => return Outcome::Unexpected,
         };
         let sent = self
             .client
@@ -210,8 +237,73 @@ impl Http {
         }
     }
 
-    /// The sign-in form then its POST; a success answers 303 to `/` with the session cookie.
+    /// Signs `account` in: through EduConnect when [`Http::delegated`], else with the password form.
     pub async fn sign_in(&self, account: &Account) -> (Outcome, Option<Session>) {
+        match (&self.educonnect, &account.jointure) {
+            (Some((idp, _)), Some(jointure)) if self.delegated(account) => {
+                self.sign_in_delegated(account, idp, jointure).await
+            }
+            _ => self.sign_in_with_password(account).await,
+        }
+    }
+
+    /// The wicket's redirect to the IdP, the IdP's signed answer (made here), and the browser's POST
+    /// of it to the assertion consumer: 303 to `/` with the session cookie.
+    async fn sign_in_delegated(
+        &self,
+        account: &Account,
+        idp: &crate::federation::Educonnect,
+        jointure: &str,
+    ) -> (Outcome, Option<Session>) {
+        let res = match self.client.get(self.wicket.clone()).send().await {
+            Ok(res) => res,
+            Err(e) => return (transport(&e), None),
+        };
+        let outcome = classify(&res, StatusCode::SEE_OTHER);
+        let query = res
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| l.split_once('?'))
+            .map(|(_, q)| q.to_string());
+        if let Err(e) = drain(res).await {
+            return (e, None);
+        }
+        let Some(query) = query.filter(|_| outcome == Outcome::Ok) else {
+            return (
+                if outcome == Outcome::Ok {
+                    Outcome::Unexpected
+                } else {
+                    outcome
+                },
+                None,
+            );
+        };
+        #[allow(clippy::disallowed_methods)] // the IdP dates its assertion by the wall clock
+        let now_millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let Ok(answer) = idp.answer(&query, jointure, now_millis) else {
+            return (Outcome::Unexpected, None);
+        };
+        let sent = self
+            .client
+            .post(answer.acs_url.as_str())
+            .form(&[
+                ("SAMLResponse", answer.saml_response.as_str()),
+                ("RelayState", answer.relay_state.as_str()),
+            ])
+            .send()
+            .await;
+        let res = match sent {
+            Ok(res) => res,
+            Err(e) => return (transport(&e), None),
+        };
+        self.session_from(res, account).await
+    }
+
+    /// The sign-in form then its POST; a success answers 303 to `/` with the session cookie.
+    async fn sign_in_with_password(&self, account: &Account) -> (Outcome, Option<Session>) {
         let device = account.device.lock().ok().and_then(|d| d.clone());
         let mut form = self.client.get(self.login.clone());
         if let Some(device) = &device {
@@ -252,6 +344,11 @@ impl Http {
             Ok(res) => res,
             Err(e) => return (transport(&e), None),
         };
+        self.session_from(res, account).await
+    }
+
+    /// A successful sign-in's answer: 303 to `/` with the session cookie (and the device cookie kept).
+    async fn session_from(&self, res: Response, account: &Account) -> (Outcome, Option<Session>) {
         let outcome = classify(&res, StatusCode::SEE_OTHER);
         let to_home = res.headers().get(LOCATION).is_some_and(|l| l == "/");
         let session = set_cookie(&res, SESSION_COOKIE);

@@ -88,8 +88,13 @@ impl Ctx {
         let Some(account) = self.accounts.get(i % self.accounts.len().max(1)) else {
             return Outcome::Unexpected;
         };
+        let kind = if self.http.delegated(account) {
+            Req::SignInSso
+        } else {
+            Req::SignIn
+        };
         let (outcome, session) = self.http.sign_in(account).await;
-        self.rec.record(Req::SignIn, outcome, scheduled.elapsed());
+        self.rec.record(kind, outcome, scheduled.elapsed());
         if keep
             && let Some(s) = session
             && let Ok(mut pool) = self.sessions.write()

@@ -10,6 +10,7 @@
 
 mod client;
 mod drive;
+mod federation;
 mod hello;
 mod region;
 mod scenarios;
@@ -175,6 +176,10 @@ pub(crate) struct Common {
     /// Keep the database and work directory.
     #[arg(long)]
     pub(crate) keep: bool,
+    /// Share of sign-ins made through the EduConnect wicket, the harness playing the identity
+    /// provider (0 to 1): delegated sign-ins check a SAML assertion instead of an argon2 hash.
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) delegated: f64,
     /// Also write the figures as JSON.
     #[arg(long)]
     pub(crate) json: Option<PathBuf>,
@@ -329,6 +334,7 @@ pub(crate) async fn with_server<T>(
         pg_url: &common.pg_url,
         settings: &common.settings,
         keep: common.keep,
+        delegated: common.delegated > 0.0,
     };
     let region = Region::prepare(&spec).await?;
     let outcome = serve_and_run(common, &region, generate, body).await;
@@ -370,7 +376,17 @@ async fn serve_and_run<T>(
         accounts.len(),
         region::profile_mix(&accounts)
     );
-    let http = Arc::new(Http::new(&base, secs(common.timeout))?);
+    let mut http = Http::new(&base, secs(common.timeout))?;
+    if common.delegated > 0.0 {
+        let metadata = probe
+            .get(format!("{base}/saml/metadata"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        http = http.with_educonnect(federation::Educonnect::new(&metadata)?, common.delegated);
+    }
+    let http = Arc::new(http);
     let target = Target {
         pid: server.pid,
         ctx: Ctx::new(http, Arc::new(accounts)),

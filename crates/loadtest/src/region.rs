@@ -29,6 +29,8 @@ pub struct RegionSpec<'a> {
     /// Extra top-level `key = value` lines of ardoise.toml (`--set`).
     pub settings: &'a [String],
     pub keep: bool,
+    /// Configure the EduConnect wicket whose identity provider the harness plays.
+    pub delegated: bool,
 }
 
 /// The profiles the scenarios sign in as (national codes of `memberships.profile`).
@@ -39,6 +41,8 @@ pub const PROFILES: [&str; 3] = ["ELV", "TUT", "ENS"];
 pub struct Account {
     pub login: String,
     pub profile: String,
+    /// The AAF join key EduConnect names the person by (delegated sign-ins).
+    pub jointure: Option<String>,
     pub device: Mutex<Option<String>>,
 }
 
@@ -90,7 +94,12 @@ impl Region {
             }
         };
         let config = work.join("ardoise.toml");
-        std::fs::write(&config, config_file(spec.settings))?;
+        let mut toml = config_file(spec.settings);
+        if spec.delegated {
+            toml.push('\n');
+            toml.push_str(&crate::federation::config_section(&work)?);
+        }
+        std::fs::write(&config, toml)?;
         Ok(Region {
             work,
             data_dir,
@@ -140,12 +149,12 @@ impl Region {
     /// (they keep the demo password).
     pub async fn sample_accounts(&self, n: usize) -> Fallible<Vec<Account>> {
         let sql = format!(
-            "SELECT u.login, MIN(m.profile) FROM users u JOIN memberships m ON m.user_id = u.id \
+            "SELECT u.login, MIN(m.profile), MIN(u.jointure) FROM users u JOIN memberships m ON m.user_id = u.id \
              WHERE u.login NOT LIKE 'demo.%' GROUP BY u.login \
              HAVING COUNT(DISTINCT m.profile) = 1 AND MIN(m.profile) IN ('ELV', 'TUT', 'ENS') \
              ORDER BY random() LIMIT {n}"
         );
-        let rows: Vec<(String, String)> = if self.pg.is_some() {
+        let rows: Vec<(String, String, Option<String>)> = if self.pg.is_some() {
             let mut c = sqlx::PgConnection::connect(&self.database_url).await?;
             let rows = sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .fetch_all(&mut c)
@@ -165,9 +174,10 @@ impl Region {
         }
         Ok(rows
             .into_iter()
-            .map(|(login, profile)| Account {
+            .map(|(login, profile, jointure)| Account {
                 login,
                 profile,
+                jointure,
                 device: Mutex::new(None),
             })
             .collect())

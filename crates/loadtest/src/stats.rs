@@ -40,6 +40,7 @@ pub enum Req {
     Health,
     Hello,
     SignIn,
+    SignInSso,
     Home,
     Timetable,
     Homework,
@@ -47,10 +48,11 @@ pub enum Req {
     Messages,
 }
 
-pub const ALL: [Req; 8] = [
+pub const ALL: [Req; 9] = [
     Req::Health,
     Req::Hello,
     Req::SignIn,
+    Req::SignInSso,
     Req::Home,
     Req::Timetable,
     Req::Homework,
@@ -64,6 +66,7 @@ impl Req {
             Req::Health => "healthz",
             Req::Hello => "hello",
             Req::SignIn => "sign-in",
+            Req::SignInSso => "sign-in SSO",
             Req::Home => "home",
             Req::Timetable => "timetable*",
             Req::Homework => "homework*",
@@ -78,6 +81,7 @@ impl Req {
             Req::Health => "GET /healthz",
             Req::Hello => "GET / (bare axum Hello, World!)",
             Req::SignIn => "GET /login + POST /login (argon2id)",
+            Req::SignInSso => "EduConnect: GET /login/sso/… → signed assertion → POST /login/sso/acs",
             Req::Home => "GET / (portal)",
             Req::Timetable => "GET /annuaire (stand-in until issue 6/8)",
             Req::Homework => "GET /compte (stand-in until issue 6/8)",
