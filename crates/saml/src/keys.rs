@@ -1,7 +1,9 @@
 //! Our RSA key pair and our peers' certificates: loading, signing, verifying.
 
+use std::sync::Arc;
+
 use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -19,7 +21,10 @@ const MIN_RSA_BITS: usize = 2048;
 /// our metadata publishes. `Debug` never shows the key.
 #[derive(Clone)]
 pub struct Keys {
+    /// Decrypts (RSA-OAEP key transport).
     pub(crate) key: RsaPrivateKey,
+    /// The same key, for signing with ring.
+    signer: Arc<ring::signature::RsaKeyPair>,
     pub(crate) cert_der: Vec<u8>,
 }
 
@@ -48,14 +53,30 @@ impl Keys {
         if public != key.to_public_key() {
             return Err(SamlError::BadKey("la clé ne correspond pas au certificat".into()));
         }
-        Ok(Keys { key, cert_der })
+        let pkcs8 = key
+            .to_pkcs8_der()
+            .map_err(|_| SamlError::BadKey("clé privée RSA illisible".into()))?;
+        let signer = ring::signature::RsaKeyPair::from_pkcs8(pkcs8.as_bytes())
+            .map_err(|e| SamlError::BadKey(format!("clé privée RSA refusée ({e})")))?;
+        Ok(Keys {
+            key,
+            signer: Arc::new(signer),
+            cert_der,
+        })
     }
 
-    /// RSA-SHA256 (PKCS#1 v1.5) signature of `data`.
+    /// RSA-SHA256 (PKCS#1 v1.5) signature of `data` (ring: constant-time, blinded).
     pub(crate) fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SamlError> {
-        self.key
-            .sign(Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(data))
-            .map_err(|e| SamlError::BadKey(format!("signature impossible ({e})")))
+        let mut signature = vec![0u8; self.signer.public().modulus_len()];
+        self.signer
+            .sign(
+                &ring::signature::RSA_PKCS1_SHA256,
+                &ring::rand::SystemRandom::new(),
+                data,
+                &mut signature,
+            )
+            .map_err(|e| SamlError::BadKey(format!("signature impossible ({e})")))?;
+        Ok(signature)
     }
 }
 
