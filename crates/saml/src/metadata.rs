@@ -7,6 +7,42 @@ use crate::{SamlError, Sp};
 
 const PROTOCOL_SAML2: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 
+/// Why a metadata document does not describe exactly one SAML 2 party of the kind looked for.
+pub(crate) enum NotOne {
+    None,
+    Several,
+    NoEntityId,
+}
+
+/// The one `EntityDescriptor` of `doc` holding a SAML 2 `descriptor` (`IDPSSODescriptor` or
+/// `SPSSODescriptor`): that descriptor and the entity's `entityID`.
+pub(crate) fn single_saml2_party<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    descriptor: &'static str,
+) -> Result<(Node<'a, 'i>, &'a str), NotOne> {
+    let parties: Vec<(Node, Node)> = doc
+        .descendants()
+        .filter(|n| xml::is(*n, NS_METADATA, "EntityDescriptor"))
+        .filter_map(|entity| {
+            let d = xml::children(entity, NS_METADATA, descriptor).find(|d| {
+                d.attribute("protocolSupportEnumeration")
+                    .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == PROTOCOL_SAML2))
+            })?;
+            Some((entity, d))
+        })
+        .collect();
+    let (entity, d) = match parties.as_slice() {
+        [one] => *one,
+        [] => return Err(NotOne::None),
+        _ => return Err(NotOne::Several),
+    };
+    let entity_id = entity
+        .attribute("entityID")
+        .filter(|e| !e.is_empty())
+        .ok_or(NotOne::NoEntityId)?;
+    Ok((d, entity_id))
+}
+
 /// What we need of an identity provider, from its metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdpMetadata {
@@ -26,26 +62,11 @@ pub struct IdpMetadata {
 pub fn parse_idp_metadata(xml_text: &str) -> Result<IdpMetadata, SamlError> {
     let bad = |what: &str| SamlError::BadMetadata(what.to_string());
     let doc = xml::parse(xml_text).map_err(|e| SamlError::BadMetadata(e.to_string()))?;
-    let idps: Vec<(Node, Node)> = doc
-        .descendants()
-        .filter(|n| xml::is(*n, NS_METADATA, "EntityDescriptor"))
-        .filter_map(|entity| {
-            let idp = xml::children(entity, NS_METADATA, "IDPSSODescriptor").find(|d| {
-                d.attribute("protocolSupportEnumeration")
-                    .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == PROTOCOL_SAML2))
-            })?;
-            Some((entity, idp))
-        })
-        .collect();
-    let (entity, idp) = match idps.as_slice() {
-        [one] => *one,
-        [] => return Err(bad("aucun fournisseur d'identité SAML 2 (IDPSSODescriptor)")),
-        _ => return Err(bad("plusieurs fournisseurs d'identité dans un seul fichier")),
-    };
-    let entity_id = entity
-        .attribute("entityID")
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| bad("entityID manquant"))?;
+    let (idp, entity_id) = single_saml2_party(&doc, "IDPSSODescriptor").map_err(|e| match e {
+        NotOne::None => bad("aucun fournisseur d'identité SAML 2 (IDPSSODescriptor)"),
+        NotOne::Several => bad("plusieurs fournisseurs d'identité dans un seul fichier"),
+        NotOne::NoEntityId => bad("entityID manquant"),
+    })?;
     let sso_redirect_url = xml::children(idp, NS_METADATA, "SingleSignOnService")
         .find(|s| s.attribute("Binding") == Some(BINDING_REDIRECT))
         .and_then(|s| s.attribute("Location"))

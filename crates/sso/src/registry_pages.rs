@@ -121,20 +121,10 @@ struct ServicesTemplate {
 }
 
 fn profile_choices(t: Tr) -> Vec<(&'static str, String)> {
-    [
-        Profile::Student,
-        Profile::Guardian,
-        Profile::Teacher,
-        Profile::SchoolLife,
-        Profile::Direction,
-        Profile::Documentalist,
-        Profile::AdminStaff,
-        Profile::AuthorityStaff,
-        Profile::Guest,
-    ]
-    .into_iter()
-    .map(|p| (p.code(), t.get(&format!("profile-{}", p.code()))))
-    .collect()
+    Profile::ALL
+        .into_iter()
+        .map(|p| (p.code(), t.get(&format!("profile-{}", p.code()))))
+        .collect()
 }
 
 async fn page(

@@ -93,26 +93,12 @@ impl SpMetadata {
 /// from the administrator who installs the file.
 pub fn parse_sp_metadata(xml_text: &str) -> Result<SpMetadata, SamlError> {
     let doc = xml::parse(xml_text).map_err(|e| SamlError::BadSpMetadata(e.to_string()))?;
-    let sps: Vec<(Node, Node)> = doc
-        .descendants()
-        .filter(|n| xml::is(*n, NS_METADATA, "EntityDescriptor"))
-        .filter_map(|entity| {
-            let sp = xml::children(entity, NS_METADATA, "SPSSODescriptor").find(|d| {
-                d.attribute("protocolSupportEnumeration")
-                    .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == PROTOCOL_SAML2))
-            })?;
-            Some((entity, sp))
-        })
-        .collect();
-    let (entity, sp) = match sps.as_slice() {
-        [one] => *one,
-        [] => return Err(bad("aucun service SAML 2 (SPSSODescriptor)")),
-        _ => return Err(bad("plusieurs services dans un seul fichier")),
-    };
-    let entity_id = entity
-        .attribute("entityID")
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| bad("entityID manquant"))?;
+    let (sp, entity_id) =
+        crate::metadata::single_saml2_party(&doc, "SPSSODescriptor").map_err(|e| match e {
+            crate::metadata::NotOne::None => bad("aucun service SAML 2 (SPSSODescriptor)"),
+            crate::metadata::NotOne::Several => bad("plusieurs services dans un seul fichier"),
+            crate::metadata::NotOne::NoEntityId => bad("entityID manquant"),
+        })?;
     let signing_certs = signing_certs(sp)?;
     let authn_requests_signed = boolean(sp, "AuthnRequestsSigned")?.unwrap_or(false);
     if authn_requests_signed && signing_certs.is_empty() {
