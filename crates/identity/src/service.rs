@@ -594,15 +594,18 @@ impl Identity {
         }
     }
 
+    /// The sign-out listeners, as registered now.
+    fn listeners(&self) -> Vec<Arc<dyn SignOutListener>> {
+        self.sign_out_listeners
+            .read()
+            .map(|l| l.clone())
+            .unwrap_or_default()
+    }
+
     /// Where the browser goes after signing out of `session_key`, on its way to `then`: through the
     /// listeners' front channel first, if one asks for it.
     pub(crate) fn after_sign_out(&self, session_key: &str, then: &str) -> String {
-        let listeners = self
-            .sign_out_listeners
-            .read()
-            .map(|l| l.clone())
-            .unwrap_or_default();
-        listeners
+        self.listeners()
             .iter()
             .find_map(|l| l.front_channel(session_key, then))
             .unwrap_or_else(|| then.to_string())
@@ -611,12 +614,7 @@ impl Identity {
     pub async fn sign_out(&self, user: &CurrentUser, ip: &str) -> Result<(), db::Error> {
         store::delete_session(&self.db, &user.session_key).await?;
         self.forget_session(&user.session_key).await;
-        let listeners = self
-            .sign_out_listeners
-            .read()
-            .map(|l| l.clone())
-            .unwrap_or_default();
-        for listener in listeners {
+        for listener in self.listeners() {
             listener.signed_out(&user.session_key, user.user_id);
         }
         self.audit(

@@ -295,11 +295,7 @@ impl Http {
             ])
             .send()
             .await;
-        let res = match sent {
-            Ok(res) => res,
-            Err(e) => return (transport(&e), None),
-        };
-        self.session_from(res, account).await
+        self.session_from(sent, account).await
     }
 
     /// The sign-in form then its POST; a success answers 303 to `/` with the session cookie.
@@ -340,15 +336,20 @@ impl Http {
             ])
             .send()
             .await;
+        self.session_from(sent, account).await
+    }
+
+    /// The answer to a sign-in's last POST: a success is 303 to `/` with the session cookie (and the
+    /// device cookie, kept for the account's next sign-in).
+    async fn session_from(
+        &self,
+        sent: reqwest::Result<Response>,
+        account: &Account,
+    ) -> (Outcome, Option<Session>) {
         let res = match sent {
             Ok(res) => res,
             Err(e) => return (transport(&e), None),
         };
-        self.session_from(res, account).await
-    }
-
-    /// A successful sign-in's answer: 303 to `/` with the session cookie (and the device cookie kept).
-    async fn session_from(&self, res: Response, account: &Account) -> (Outcome, Option<Session>) {
         let outcome = classify(&res, StatusCode::SEE_OTHER);
         let to_home = res.headers().get(LOCATION).is_some_and(|l| l == "/");
         let session = set_cookie(&res, SESSION_COOKIE);

@@ -209,11 +209,7 @@ async fn answer(sso: &Sso, user: Option<CurrentUser>, binding: Binding) -> Resul
     let name_id = name_id(sso, &sp.entity_id, user.user_id);
     let session_index = crate::logout::sid(sso, &user.session_key);
     // Remembered for single logout, when the service can be told (HTTP-Redirect binding).
-    if sp
-        .single_logout
-        .as_ref()
-        .is_some_and(|s| s.binding == saml::Binding::Redirect)
-    {
+    if sp.redirect_logout().is_some() {
         crate::store::record_sso_session(
             &sso.db,
             crate::store::SsoSession {

@@ -83,11 +83,7 @@ async fn suite(State(sso): State<Sso>, Query(q): Query<SuiteQuery>) -> Result<Re
         let Some(sp) = service.saml.as_ref().map(|m| &m.0) else {
             continue;
         };
-        let Some(slo) = sp
-            .single_logout
-            .as_ref()
-            .filter(|s| s.binding == saml::Binding::Redirect)
-        else {
+        let Some(slo) = sp.redirect_logout() else {
             continue;
         };
         let (url, _) = idp
@@ -133,8 +129,7 @@ fn answer_url(
     let idp = sso.idp()?;
     let Some(slo) = sso
         .service_by_id(service_id)
-        .and_then(|s| s.saml.as_ref().and_then(|m| m.0.single_logout.clone()))
-        .filter(|s| s.binding == saml::Binding::Redirect)
+        .and_then(|s| s.saml.as_ref().and_then(|m| m.0.redirect_logout().cloned()))
     else {
         return Ok(None);
     };

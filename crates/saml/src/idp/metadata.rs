@@ -59,6 +59,13 @@ pub enum Binding {
 }
 
 impl SpMetadata {
+    /// Its `SingleLogoutService` when it takes HTTP-Redirect, the binding our logout messages use.
+    pub fn redirect_logout(&self) -> Option<&SingleLogoutService> {
+        self.single_logout
+            .as_ref()
+            .filter(|s| s.binding == Binding::Redirect)
+    }
+
     /// The assertion consumer to use when a request names none (SAML Metadata §2.2.3): the one marked
     /// `isDefault="true"`, else the first one not marked `false`, else the first one.
     pub fn default_assertion_consumer(&self) -> Option<&AssertionConsumer> {

@@ -73,6 +73,22 @@ async fn app(dir: &Path) -> TestApp {
     t
 }
 
+/// pysaml2's verdict on our SAMLResponse answering `request` (the JSON of `sp.py check-response`).
+async fn check_response(dir: &Path, response: String, request: &Value) -> Value {
+    let out = sp(vec![
+        "check-response".into(),
+        "--idp-metadata".into(),
+        idp_file(dir),
+        "--response".into(),
+        response,
+        "--request-id".into(),
+        request["id"].as_str().unwrap().into(),
+    ])
+    .await
+    .unwrap();
+    serde_json::from_str(&out).unwrap()
+}
+
 fn idp_file(dir: &Path) -> String {
     dir.join("idp.xml").to_string_lossy().into_owned()
 }
@@ -121,20 +137,7 @@ async fn the_gar_signs_a_student_in_with_a_signed_assertion() {
     assert!(html.contains("action=\"https://gar.test/sp/acs\""), "{html}");
     assert_eq!(hidden_value(&html, "RelayState").as_deref(), Some("ressource-42"));
     let response = hidden_value(&html, "SAMLResponse").unwrap();
-    let checked: Value = serde_json::from_str(
-        &sp(vec![
-            "check-response".into(),
-            "--idp-metadata".into(),
-            idp_file(dir.path()),
-            "--response".into(),
-            response.clone(),
-            "--request-id".into(),
-            request["id"].as_str().unwrap().into(),
-        ])
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let checked = check_response(dir.path(), response.clone(), &request).await;
     let attributes = checked["attributes"].to_string();
     assert!(
         attributes.contains("\"demo.eleve\"") && attributes.contains("National_ELV"),
@@ -174,20 +177,7 @@ async fn the_gar_signs_a_student_in_with_a_signed_assertion() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     let response = hidden_value(&html, "SAMLResponse").unwrap();
-    let checked: Value = serde_json::from_str(
-        &sp(vec![
-            "check-response".into(),
-            "--idp-metadata".into(),
-            idp_file(dir.path()),
-            "--response".into(),
-            response,
-            "--request-id".into(),
-            request["id"].as_str().unwrap().into(),
-        ])
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let checked = check_response(dir.path(), response, &request).await;
     assert_eq!(checked["name_id"].as_str().unwrap(), name_id);
     t.stop().await;
 }
@@ -246,20 +236,7 @@ async fn sign_in_to_the_gar(b: &testkit::Browser, dir: &Path) -> (String, String
         .await;
     assert_eq!(res.status(), 200);
     let response = hidden_value(&res.text().await.unwrap(), "SAMLResponse").unwrap();
-    let checked: Value = serde_json::from_str(
-        &sp(vec![
-            "check-response".into(),
-            "--idp-metadata".into(),
-            idp_file(dir),
-            "--response".into(),
-            response,
-            "--request-id".into(),
-            request["id"].as_str().unwrap().into(),
-        ])
-        .await
-        .unwrap(),
-    )
-    .unwrap();
+    let checked = check_response(dir, response, &request).await;
     (
         checked["name_id"].as_str().unwrap().to_string(),
         checked["session_index"].as_str().unwrap().to_string(),
