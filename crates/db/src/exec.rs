@@ -59,9 +59,12 @@ impl Db {
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?.application_name("ardoise");
+            // No ping before each use of a pooled connection (sqlx's default): it doubled the round
+            // trips of every query. A connection found broken fails its query and leaves the pool.
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Ok(Db::Postgres(pool))

@@ -48,6 +48,9 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "oidc"),
     migration!(11, "registry"),
     migration!(12, "saml_logout"),
+    migration!(13, "outbox"),
+    migration!(14, "timetable"),
+    migration!(15, "homework"),
 ];
 
 const CREATE_LEDGER: &str =

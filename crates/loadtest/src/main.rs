@@ -120,6 +120,13 @@ enum Command {
         #[arg(long, default_value_t = 32)]
         workers: usize,
     },
+    /// P7: the timetable page, closed loop (students, parents, teachers).
+    P7 {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 32)]
+        workers: usize,
+    },
     /// A few seconds of p1, p2, p4 and cas at low rates on a tiny SQLite region; fails on any error.
     Smoke {
         #[arg(long, default_value = "target/debug/ardoise")]
@@ -290,6 +297,14 @@ async fn run(command: Command) -> Fallible<bool> {
             let d = secs(common.duration);
             let reports = with_server(&common, true, async |t: Target| {
                 Ok(vec![scenarios::p6(&t, &p, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
+        Command::P7 { common, workers } => {
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::p7(&t, workers, d).await?])
             })
             .await?;
             (common, reports)

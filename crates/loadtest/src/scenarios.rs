@@ -173,8 +173,8 @@ pub struct P4 {
 /// **P4, Monday 8:00**: new sessions arrive at `logins_per_sec` and join a pool of signed-in
 /// students, parents and teachers (in the region's proportions), which sends `pages_per_sec` page
 /// requests in the load model's mix (home 25%, timetable 25%, homework 20%, grades through the
-/// Pronote CAS 15%, messages 15%), both open loop. Timetable, homework and messages do not exist yet:
-/// /annuaire, /compte and /compte/sessions stand in for them until issues 6 and 8.
+/// Pronote CAS 15%, messages 15%), both open loop. Messages do not exist yet: /compte/sessions
+/// stands in for them until issue 8.
 pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
     t.ctx.presign(p.sessions).await?;
     let meter = measure(t, duration);
@@ -214,10 +214,32 @@ pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
     r.figures
         .extend([("dynamic requests/s completed (all kinds)".into(), total)]);
     r.notes = vec![
-        "* timetable, homework, messages: stand-in pages until issues 6/8".into(),
+        "* messages: a stand-in page until issue 8".into(),
         "grades/CAS: one complete CAS round trip (ticket, then service validation) per request".into(),
     ];
     Ok(r)
+}
+
+/// **P7, timetable read**: `workers` signed-in people (students, parents, teachers in the region's
+/// proportions), each asking for their week's timetable (`GET /edt`) again as soon as it arrives.
+pub async fn p7(t: &Target, workers: usize, duration: Duration) -> Fallible<Report> {
+    t.ctx.presign(workers).await?;
+    let meter = measure(t, duration);
+    closed_loop(&t.ctx, workers, duration, |ctx, w| async move {
+        let started = now();
+        let outcome = match ctx.session(w as u64) {
+            Some(s) => ctx.http.page(Req::Timetable, &s).await,
+            None => Outcome::Unexpected,
+        };
+        ctx.rec.record(Req::Timetable, outcome, started.elapsed());
+    })
+    .await;
+    let settings = format!(
+        "{workers} people ({}), closed loop, {} s",
+        t.ctx.session_mix(),
+        duration.as_secs_f64()
+    );
+    Ok(report(&t.ctx, "P7 timetable read", settings, meter.await?))
 }
 
 /// **CAS round trips** (issue 4's figure): `workers` signed-in browsers, each repeating
@@ -377,6 +399,6 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
             p95,
         ),
     ]);
-    r.notes = vec!["* timetable, homework, messages: stand-in pages until issues 6/8".into()];
+    r.notes = vec!["* messages: a stand-in page until issue 8".into()];
     Ok(r)
 }

@@ -68,8 +68,8 @@ impl Req {
             Req::SignIn => "sign-in",
             Req::SignInSso => "sign-in SSO",
             Req::Home => "home",
-            Req::Timetable => "timetable*",
-            Req::Homework => "homework*",
+            Req::Timetable => "timetable",
+            Req::Homework => "homework",
             Req::Grades => "grades/CAS",
             Req::Messages => "messages*",
         }
@@ -83,10 +83,10 @@ impl Req {
             Req::SignIn => "GET /login + POST /login (argon2id)",
             Req::SignInSso => "EduConnect: GET /login/sso/… → signed assertion → POST /login/sso/acs",
             Req::Home => "GET / (portal)",
-            Req::Timetable => "GET /annuaire (stand-in until issue 6/8)",
-            Req::Homework => "GET /compte (stand-in until issue 6/8)",
+            Req::Timetable => "GET /edt (this week: a student's, a parent's first child's, a teacher's)",
+            Req::Homework => "GET /devoirs (the to-do list; a teacher's homework)",
             Req::Grades => "GET /cas/login + /cas/p3/serviceValidate",
-            Req::Messages => "GET /compte/sessions (stand-in until issue 6/8)",
+            Req::Messages => "GET /compte/sessions (stand-in until issue 8)",
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct Settings {
     pub saml: SamlSettings,
     /// `[[services]]`: the connected services Ardoise signs people in to.
     pub services: Vec<ServiceSettings>,
+    /// The largest file a person may upload (homework, attachments), in bytes.
+    pub max_upload_bytes: u64,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -111,6 +113,7 @@ impl Default for Settings {
             mail_from: "Ardoise <ne-pas-repondre@ardoise.invalid>".into(),
             saml: SamlSettings::default(),
             services: vec![],
+            max_upload_bytes: blob::DEFAULT_MAX_BYTES,
             demo_hint: false,
         }
     }
@@ -216,6 +219,7 @@ impl Settings {
         env_parse("ARDOISE_ADMISSION_WAIT_MS", &mut self.admission_wait_ms)?;
         env_parse("ARDOISE_ADMISSION_STANDING_MS", &mut self.admission_standing_ms)?;
         env_parse("ARDOISE_ACTIVATION_DAYS", &mut self.activation_days)?;
+        env_parse("ARDOISE_MAX_UPLOAD_BYTES", &mut self.max_upload_bytes)?;
         if let Ok(list) = std::env::var("ARDOISE_MFA_REQUIRED") {
             self.mfa_required = list
                 .split(',')

@@ -35,6 +35,12 @@ pub fn demo_params() -> Params {
 /// Generates the region of `params`, then sets passwords: the demo accounts', and everyone's if asked.
 pub async fn generate(app: &App, params: &Params, password_for_all: Option<&str>) -> Result<Report, Error> {
     let report = generator::generate(&app.db, params).await?;
+    homework::seed_demo(&app.db, app.identity.now()).await?;
+    // Every teaching gets its weekly lessons, for the school year of today.
+    let today = timetable::service::civil_day(app.identity.now());
+    let year = timetable::calendar::Calendar::national("B", timetable::calendar::Calendar::year_of(today));
+    let lessons = timetable::generator::generate(&app.db, &year).await?;
+    tracing::info!(lessons, "timetables generated");
     if params.demo_accounts {
         let directory = directory::Directory::new(app.db.clone());
         for (login, _) in DEMO_ACCOUNTS {

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+mod marks;
 mod router;
 mod wickets;
 
@@ -33,6 +34,8 @@ pub enum Error {
     Rollover(#[from] directory::rollover::RolloverError),
     #[error("import : {0}")]
     Import(#[from] import::apply::ImportError),
+    #[error("cahier de textes : {0}")]
+    Homework(#[from] homework::Error),
 }
 
 /// Everything a running Ardoise holds.
@@ -52,7 +55,7 @@ impl App {
         let identity = Identity::new(
             db.clone(),
             PasswordPool::per_core(),
-            clock,
+            clock.clone(),
             web::csrf::ServerKey::new(settings.secret_key()?),
             settings.mailer()?,
             IdentityConfig {
@@ -82,7 +85,19 @@ impl App {
         );
         let sso = wickets::identity_provider(sso, settings)?;
         sso.reload().await?;
-        let router = router(db.clone(), identity.clone(), sso.clone(), settings.admission());
+        let timetable = timetable::Timetable::new(db.clone(), clock.clone())
+            .with_public_url(&settings.public_url())
+            .with_marks(Arc::new(marks::HomeworkMarks(db.clone())));
+        let blobs = blob::Blobs::new(settings.data_dir.join("blobs"), settings.max_upload_bytes);
+        let homework = homework::Homework::new(db.clone(), clock.clone(), blobs);
+        let router = router(
+            db.clone(),
+            identity.clone(),
+            sso.clone(),
+            timetable,
+            homework,
+            settings.admission(),
+        );
         Ok(App {
             db,
             identity,

@@ -18,9 +18,18 @@ use web::AppError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(db: Db, identity: Identity, sso: sso::Sso, admission: web::admission::Admission) -> Router {
+pub fn router(
+    db: Db,
+    identity: Identity,
+    sso: sso::Sso,
+    timetable: timetable::Timetable,
+    homework: homework::Homework,
+    admission: web::admission::Admission,
+) -> Router {
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
+    tiles.extend(timetable::tiles());
+    tiles.extend(homework::tiles());
     tiles.extend(import::tiles());
     tiles.extend(sso::tiles());
     let portal = Portal::new(tiles).with_launcher(std::sync::Arc::new(sso.clone()));
@@ -30,6 +39,8 @@ pub fn router(db: Db, identity: Identity, sso: sso::Sso, admission: web::admissi
         .merge(import::routes().with_state(db.clone()))
         .merge(identity::routes().with_state(identity.clone()))
         .merge(sso::routes().with_state(sso))
+        .merge(timetable::routes().with_state(timetable))
+        .merge(homework::routes(homework))
         .merge(web::assets::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz).with_state(db))

@@ -202,59 +202,19 @@ async fn edit(
 /// The posted form: repeated fields (profiles, attributes) come as several pairs; the logo file's
 /// bytes apart. The page posts `multipart/form-data` (for the logo); url-encoded forms are read too.
 fn form_fields(headers: &axum::http::HeaderMap, body: &[u8]) -> (Vec<(String, String)>, Vec<u8>) {
-    let boundary = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|ct| ct.starts_with("multipart/form-data"))
-        .and_then(|ct| ct.split_once("boundary="))
-        .map(|(_, b)| b.trim_matches('"').to_string());
-    let Some(boundary) = boundary else {
+    let Some(boundary) = web::multipart::boundary(headers) else {
         return (url::form_urlencoded::parse(body).into_owned().collect(), vec![]);
     };
     let mut fields = vec![];
     let mut logo = vec![];
-    for (name, content) in multipart_parts(body, &boundary) {
-        if name == "logo" {
-            logo = content.to_vec();
+    for part in web::multipart::parts(body, &boundary) {
+        if part.name == "logo" {
+            logo = part.data.to_vec();
         } else {
-            fields.push((name, String::from_utf8_lossy(content).into_owned()));
+            fields.push((part.name.clone(), part.text()));
         }
     }
     (fields, logo)
-}
-
-/// The parts of a `multipart/form-data` body: each part's field name and its raw bytes.
-fn multipart_parts<'a>(body: &'a [u8], boundary: &str) -> Vec<(String, &'a [u8])> {
-    let delimiter = format!("\r\n--{boundary}");
-    let mut parts = vec![];
-    // The body starts with the first boundary without the leading CRLF: add it for a uniform split.
-    let first = format!("--{boundary}");
-    let Some(mut rest) = body.strip_prefix(first.as_bytes()) else {
-        return parts;
-    };
-    while let Some(after) = rest.strip_prefix(b"\r\n") {
-        let Some(head_end) = find(after, b"\r\n\r\n") else {
-            break;
-        };
-        let head = String::from_utf8_lossy(&after[..head_end]);
-        let content_start = head_end + 4;
-        let Some(len) = find(&after[content_start..], delimiter.as_bytes()) else {
-            break;
-        };
-        let name = head
-            .split(';')
-            .find_map(|p| p.trim().strip_prefix("name="))
-            .map(|n| n.trim_matches('"').to_string());
-        if let Some(name) = name {
-            parts.push((name, &after[content_start..content_start + len]));
-        }
-        rest = &after[content_start + len + delimiter.len()..];
-    }
-    parts
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn lines(value: &str) -> Vec<String> {

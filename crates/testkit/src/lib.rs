@@ -239,6 +239,42 @@ impl Browser {
             .unwrap()
     }
 
+    /// Posts a `multipart/form-data` form as a browser does: the text fields, then the files
+    /// (field name, file name, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> reqwest::Response {
+        let boundary = "----ardoise-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = vec![];
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            );
+            body.extend(*bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Opens the sign-in page, then posts the form with its CSRF token.
     pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         let (_, html) = self.get_html("/login").await;

@@ -49,8 +49,10 @@ macro_rules! resources {
     };
 }
 
-const FR: &[&str] = resources!("fr": "web", "identity", "directory", "portal", "sso");
-const EN: &[&str] = resources!("en": "web", "identity", "directory", "portal", "sso");
+const FR: &[&str] =
+    resources!("fr": "web", "identity", "directory", "portal", "sso", "timetable", "homework");
+const EN: &[&str] =
+    resources!("en": "web", "identity", "directory", "portal", "sso", "timetable", "homework");
 
 struct Catalog {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,

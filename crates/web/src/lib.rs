@@ -9,6 +9,7 @@ mod current_user;
 mod error;
 pub mod i18n;
 mod layout;
+pub mod multipart;
 pub mod pdf;
 pub mod security;
 

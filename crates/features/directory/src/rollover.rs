@@ -109,7 +109,19 @@ pub async fn roll_over(db: &Db, year: &str) -> Result<Rollover, RolloverError> {
         year,
     )?)
     .await?;
-    for table in ["head_teachers", "teachings", "class_students", "classes"] {
+    // The year's timetables end with its classes (the timetable crate's tables, named here because
+    // they hold the classes' keys); the new year's come with its import.
+    for table in [
+        "lesson_changes",
+        "lesson_teachers",
+        "lessons",
+        "school_holidays",
+        "school_calendars",
+        "head_teachers",
+        "teachings",
+        "class_students",
+        "classes",
+    ] {
         tx.execute(&Query::delete().from_table(Alias::new(table)).to_owned())
             .await?;
     }

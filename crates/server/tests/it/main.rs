@@ -9,6 +9,7 @@ mod cas;
 #[cfg(feature = "peer-tests")]
 mod federation;
 mod generator;
+mod homework;
 mod import;
 mod mfa;
 #[cfg(feature = "peer-tests")]
@@ -18,3 +19,4 @@ mod recovery;
 #[cfg(feature = "peer-tests")]
 mod saml_idp;
 mod tenancy;
+mod timetable;

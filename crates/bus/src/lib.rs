@@ -1,0 +1,149 @@
+//! The outbox: a feature announces what happened (a lesson cancelled, homework set) by writing an event
+//! in the same transaction as the change itself, so an event exists if and only if the change committed.
+//! Workers (the notification issue) read the pending events in order and mark them delivered.
+
+use db::{Db, Tx};
+use kernel::{SchoolId, Timestamp};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use uuid::Uuid;
+
+#[derive(Iden, Clone, Copy)]
+enum Outbox {
+    Table,
+    Id,
+    Topic,
+    School,
+    Payload,
+    CreatedAt,
+    DeliveredAt,
+}
+
+/// Something that happened, for whoever must hear of it. `topic` is `<feature>.<what>`, for instance
+/// `timetable.lesson_changed`; `payload` carries what the deliverer needs (ids, never personal data it can
+/// read from the directory itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub topic: &'static str,
+    pub school: Option<SchoolId>,
+    pub payload: serde_json::Value,
+}
+
+/// An event read back from the outbox.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Pending {
+    pub id: Uuid,
+    pub topic: String,
+    pub school: Option<Uuid>,
+    pub payload: String,
+    pub created_at: i64,
+}
+
+impl Pending {
+    pub fn payload(&self) -> serde_json::Value {
+        serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Writes `event` inside `tx`: it is published when, and only if, the transaction commits.
+pub async fn publish(tx: &mut Tx, now: Timestamp, event: Event) -> db::Result<()> {
+    let q = Query::insert()
+        .into_table(Outbox::Table)
+        .columns([
+            Outbox::Id,
+            Outbox::Topic,
+            Outbox::School,
+            Outbox::Payload,
+            Outbox::CreatedAt,
+        ])
+        .values_panic([
+            Uuid::now_v7().into(),
+            event.topic.into(),
+            event.school.map(|s| s.0).into(),
+            event.payload.to_string().into(),
+            now.0.into(),
+        ])
+        .to_owned();
+    tx.execute(&q).await?;
+    Ok(())
+}
+
+/// The oldest undelivered events of `topic` (all topics when `None`), at most `limit`.
+pub async fn pending(db: &Db, topic: Option<&str>, limit: u64) -> db::Result<Vec<Pending>> {
+    let mut q = Query::select()
+        .columns([
+            Outbox::Id,
+            Outbox::Topic,
+            Outbox::School,
+            Outbox::Payload,
+            Outbox::CreatedAt,
+        ])
+        .from(Outbox::Table)
+        .and_where(Expr::col(Outbox::DeliveredAt).is_null())
+        .order_by(Outbox::Id, Order::Asc)
+        .limit(limit)
+        .to_owned();
+    if let Some(topic) = topic {
+        q.and_where(Expr::col(Outbox::Topic).eq(topic));
+    }
+    db.fetch_all(&q).await
+}
+
+/// Marks events delivered; they are no longer pending.
+pub async fn delivered(db: &Db, ids: &[Uuid], now: Timestamp) -> db::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let q = Query::update()
+        .table(Outbox::Table)
+        .value(Outbox::DeliveredAt, now.0)
+        .and_where(Expr::col(Outbox::Id).is_in(ids.to_vec()))
+        .to_owned();
+    db.execute(&q).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    async fn fresh() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display()), 2)
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        (dir, db)
+    }
+
+    fn event(n: i64) -> Event {
+        Event {
+            topic: "test.happened",
+            school: None,
+            payload: serde_json::json!({ "n": n }),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_event_exists_only_if_its_transaction_commits() {
+        let (_dir, db) = fresh().await;
+        let mut tx = db.begin().await.unwrap();
+        publish(&mut tx, Timestamp(1), event(1)).await.unwrap();
+        drop(tx); // rolled back
+        assert!(pending(&db, None, 10).await.unwrap().is_empty());
+        let mut tx = db.begin().await.unwrap();
+        publish(&mut tx, Timestamp(2), event(2)).await.unwrap();
+        publish(&mut tx, Timestamp(3), event(3)).await.unwrap();
+        tx.commit().await.unwrap();
+        let events = pending(&db, Some("test.happened"), 10).await.unwrap();
+        let ns: Vec<i64> = events
+            .iter()
+            .map(|e| e.payload()["n"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ns, [2, 3], "in the order they were published");
+        delivered(&db, &[events[0].id], Timestamp(4)).await.unwrap();
+        let left = pending(&db, None, 10).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].id, events[1].id);
+    }
+}
