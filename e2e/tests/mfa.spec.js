@@ -43,6 +43,8 @@ test('a student turns on two-factor authentication and signs in with a code', as
 
   await page.goto('/');
   await page.click('form[action="/logout"] button');
+  // The sign-out lands on the sign-in page first; a new navigation before then would interrupt it.
+  await expect(page).toHaveURL(/\/login\?bye=1$/);
   await signIn(page, letter.login, password);
   await expect(page).toHaveURL(/\/login\/mfa$/);
   await expectAccessible(page, 'the code step of sign-in');

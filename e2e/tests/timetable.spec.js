@@ -87,3 +87,12 @@ test.describe('on a phone', () => {
     await expectAccessible(page, 'the day view on a phone');
   });
 });
+
+test('the direction reads and can adapt the school calendar', async ({ page }) => {
+  await signIn(page, 'demo.direction');
+  await page.goto('/edt/etablissement');
+  await page.click('a[href="/edt/calendrier"]');
+  await expect(page.locator('main h1')).toHaveText("Calendrier de l'année scolaire");
+  await expect(page.locator('#holidays')).toContainText('Vacances de Noël');
+  await expectAccessible(page, 'the school calendar');
+});

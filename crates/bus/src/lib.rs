@@ -18,6 +18,14 @@ enum Outbox {
     DeliveredAt,
 }
 
+const COLUMNS: [Outbox; 5] = [
+    Outbox::Id,
+    Outbox::Topic,
+    Outbox::School,
+    Outbox::Payload,
+    Outbox::CreatedAt,
+];
+
 /// Something that happened, for whoever must hear of it. `topic` is `<feature>.<what>`, for instance
 /// `timetable.lesson_changed`; `payload` carries what the deliverer needs (ids, never personal data it can
 /// read from the directory itself).
@@ -48,13 +56,7 @@ impl Pending {
 pub async fn publish(tx: &mut Tx, now: Timestamp, event: Event) -> db::Result<()> {
     let q = Query::insert()
         .into_table(Outbox::Table)
-        .columns([
-            Outbox::Id,
-            Outbox::Topic,
-            Outbox::School,
-            Outbox::Payload,
-            Outbox::CreatedAt,
-        ])
+        .columns(COLUMNS)
         .values_panic([
             Uuid::now_v7().into(),
             event.topic.into(),
@@ -70,13 +72,7 @@ pub async fn publish(tx: &mut Tx, now: Timestamp, event: Event) -> db::Result<()
 /// The oldest undelivered events of `topic` (all topics when `None`), at most `limit`.
 pub async fn pending(db: &Db, topic: Option<&str>, limit: u64) -> db::Result<Vec<Pending>> {
     let mut q = Query::select()
-        .columns([
-            Outbox::Id,
-            Outbox::Topic,
-            Outbox::School,
-            Outbox::Payload,
-            Outbox::CreatedAt,
-        ])
+        .columns(COLUMNS)
         .from(Outbox::Table)
         .and_where(Expr::col(Outbox::DeliveredAt).is_null())
         .order_by(Outbox::Id, Order::Asc)

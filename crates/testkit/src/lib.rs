@@ -111,6 +111,16 @@ impl TestApp {
         b
     }
 
+    /// The id of the person signing in as `login` (panics when there is none: a test's mistake).
+    pub async fn user_id(&self, login: &str) -> uuid::Uuid {
+        directory::Directory::new(self.app.db.clone())
+            .person_by_login(login)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no person with login {login}"))
+            .id
+    }
+
     /// A second node of the same deployment: the same settings (database, data directory, secret key)
     /// and clock, served on a port of its own. Meaningful on PostgreSQL (SQLite is one node).
     pub async fn another_node(&self) -> Node {
@@ -302,6 +312,23 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_string())
+}
+
+/// The text of the `<textarea name="{name}">` of a page, unescaped as a browser would submit it.
+pub fn textarea_value(html: &str, name: &str) -> Option<String> {
+    let at = html
+        .find(&format!("<textarea id=\"{name}\" name=\"{name}\""))
+        .or_else(|| html.find(&format!("name=\"{name}\"")))?;
+    let start = at + html[at..].find('>')? + 1;
+    let end = start + html[start..].find("</textarea>")?;
+    Some(
+        html[start..end]
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
 }
 
 /// Where a redirect points.

@@ -2,7 +2,9 @@
 
 use db::{Db, Result};
 use kernel::{ClassId, Context, Profile, RegionId, SchoolId, UserId};
-use sea_query::{Alias, Expr, ExprTrait, Func, Iden, JoinType, Order, Query, QueryStatementBuilder};
+use sea_query::{
+    Alias, Expr, ExprTrait, Func, Iden, JoinType, Order, Query, QueryStatementBuilder, SelectStatement,
+};
 use uuid::Uuid;
 
 use crate::model::{Class, ClassLink, Person, School};
@@ -453,12 +455,21 @@ pub struct TaughtClass {
 }
 
 pub async fn classes_taught(db: &Db, school: SchoolId, teacher: UserId) -> Result<Vec<TaughtClass>> {
-    let q = Query::select()
+    let q = teachings_with_names(school, teacher)
         .columns(CLASS_COLS.map(|c| (Classes::Table, c)))
         .expr_as(
             Expr::col((Subjects::Table, Subjects::Label)),
             Alias::new("subject"),
         )
+        .order_by((Classes::Table, Classes::Kind), Order::Asc)
+        .order_by((Classes::Table, Classes::Code), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+/// A teacher's teachings in a school, joined to their class and subject (columns to add).
+fn teachings_with_names(school: SchoolId, teacher: UserId) -> sea_query::SelectStatement {
+    Query::select()
         .from(Teachings::Table)
         .inner_join(
             Classes::Table,
@@ -472,10 +483,7 @@ pub async fn classes_taught(db: &Db, school: SchoolId, teacher: UserId) -> Resul
         )
         .and_where(Expr::col((Teachings::Table, Teachings::SchoolId)).eq(school.0))
         .and_where(Expr::col((Teachings::Table, Teachings::TeacherId)).eq(teacher.0))
-        .order_by((Classes::Table, Classes::Kind), Order::Asc)
-        .order_by((Classes::Table, Classes::Code), Order::Asc)
-        .to_owned();
-    db.fetch_all(&q).await
+        .to_owned()
 }
 
 pub async fn head_teacher_classes(db: &Db, school: SchoolId, teacher: UserId) -> Result<Vec<Uuid>> {
@@ -699,4 +707,141 @@ pub enum Authorities {
     Kind,
     Code,
     Name,
+}
+
+// ---- what other features ask the directory (the cahier de textes and homework) ----
+
+/// The codes of the subjects `teacher` teaches to `class`.
+pub async fn subjects_taught(
+    db: &Db,
+    school: SchoolId,
+    class: ClassId,
+    teacher: UserId,
+) -> Result<Vec<String>> {
+    let q = Query::select()
+        .column(Teachings::SubjectCode)
+        .from(Teachings::Table)
+        .and_where(Expr::col(Teachings::SchoolId).eq(school.0))
+        .and_where(Expr::col(Teachings::ClassId).eq(class.0))
+        .and_where(Expr::col(Teachings::TeacherId).eq(teacher.0))
+        .to_owned();
+    first_column(db, &q).await
+}
+
+/// The students of `class` among `people` (one person, or a guardian's children).
+pub async fn students_among(db: &Db, school: SchoolId, class: ClassId, people: &[Uuid]) -> Result<Vec<Uuid>> {
+    if people.is_empty() {
+        return Ok(vec![]);
+    }
+    let q = Query::select()
+        .column(ClassStudents::StudentId)
+        .from(ClassStudents::Table)
+        .and_where(Expr::col(ClassStudents::SchoolId).eq(school.0))
+        .and_where(Expr::col(ClassStudents::ClassId).eq(class.0))
+        .and_where(Expr::col(ClassStudents::StudentId).is_in(people.to_vec()))
+        .to_owned();
+    first_column(db, &q).await
+}
+
+/// The one column a query selects, row by row.
+async fn first_column<T>(db: &Db, q: &SelectStatement) -> Result<Vec<T>>
+where
+    (T,): db::Row,
+{
+    Ok(db.fetch_all::<(T,)>(q).await?.into_iter().map(|r| r.0).collect())
+}
+
+/// Students per class, for those of `classes` that have any.
+pub async fn class_sizes(db: &Db, school: SchoolId, classes: &[Uuid]) -> Result<Vec<(Uuid, i64)>> {
+    if classes.is_empty() {
+        return Ok(vec![]);
+    }
+    let q = Query::select()
+        .column(ClassStudents::ClassId)
+        .expr(Func::count(Expr::col(ClassStudents::StudentId)))
+        .from(ClassStudents::Table)
+        .and_where(Expr::col(ClassStudents::SchoolId).eq(school.0))
+        .and_where(Expr::col(ClassStudents::ClassId).is_in(classes.to_vec()))
+        .group_by_col(ClassStudents::ClassId)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+pub async fn subject_label(db: &Db, code: &str) -> Result<Option<String>> {
+    let q = Query::select()
+        .column(Subjects::Label)
+        .from(Subjects::Table)
+        .and_where(Expr::col(Subjects::Code).eq(code))
+        .to_owned();
+    Ok(db.fetch_optional::<(String,)>(&q).await?.map(|r| r.0))
+}
+
+/// A class or group a teacher teaches, and the subject (code and label).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Teaching {
+    pub class_id: Uuid,
+    pub class_name: String,
+    pub subject_code: String,
+    pub subject_label: String,
+}
+
+/// What a teacher teaches in a school, by class name then subject.
+pub async fn teachings_of(db: &Db, school: SchoolId, teacher: UserId) -> Result<Vec<Teaching>> {
+    let q = teachings_with_names(school, teacher)
+        .expr_as(Expr::col((Classes::Table, Classes::Id)), Alias::new("class_id"))
+        .expr_as(
+            Expr::col((Classes::Table, Classes::Name)),
+            Alias::new("class_name"),
+        )
+        .expr_as(
+            Expr::col((Subjects::Table, Subjects::Code)),
+            Alias::new("subject_code"),
+        )
+        .expr_as(
+            Expr::col((Subjects::Table, Subjects::Label)),
+            Alias::new("subject_label"),
+        )
+        .order_by((Classes::Table, Classes::Name), Order::Asc)
+        .order_by((Subjects::Table, Subjects::Label), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+/// A guardian's children who study in this school (in one of its classes), by first name. Unlike
+/// `children_of`, scoped to one school.
+pub async fn children_in_school(db: &Db, school: SchoolId, guardian: UserId) -> Result<Vec<Person>> {
+    let q = Query::select()
+        .distinct()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .from(Guardianships::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Guardianships::Table, Guardianships::StudentId)),
+        )
+        .inner_join(
+            ClassStudents::Table,
+            Expr::col((ClassStudents::Table, ClassStudents::StudentId))
+                .equals((Guardianships::Table, Guardianships::StudentId)),
+        )
+        .and_where(Expr::col((Guardianships::Table, Guardianships::GuardianId)).eq(guardian.0))
+        .and_where(Expr::col((ClassStudents::Table, ClassStudents::SchoolId)).eq(school.0))
+        .order_by((Users::Table, Users::FirstName), Order::Asc)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
+/// A person of the school by login (not alias, deactivated or not), if they hold a profile there.
+pub async fn member_by_login(db: &Db, school: SchoolId, login: &str) -> Result<Option<Person>> {
+    let q = Query::select()
+        .distinct()
+        .columns(PERSON_COLS.map(|c| (Users::Table, c)))
+        .from(Users::Table)
+        .inner_join(
+            Memberships::Table,
+            Expr::col((Memberships::Table, Memberships::UserId)).equals((Users::Table, Users::Id)),
+        )
+        .and_where(Expr::col((Users::Table, Users::Login)).eq(login.trim().to_lowercase()))
+        .and_where(Expr::col((Memberships::Table, Memberships::SchoolId)).eq(school.0))
+        .to_owned();
+    db.fetch_optional(&q).await
 }

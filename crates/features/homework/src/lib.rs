@@ -4,8 +4,10 @@
 //! `service::Homework` and [`marks`].
 
 mod demo;
+mod files;
 pub mod model;
 mod pages;
+mod readers;
 pub mod service;
 pub mod store;
 mod work;

@@ -1,19 +1,21 @@
 //! The cahier de textes' entry point for pages and other crates: every read and write is checked
 //! against the viewer's context and relation to the class, writes run in one transaction with their
-//! events (outbox). Homework operations live in `work.rs`.
+//! events (outbox). Homework operations live in `work.rs`, attachments in `files.rs`, the read-only
+//! grants in `readers.rs`.
 
 use std::sync::Arc;
 
 use blob::Blobs;
 use db::Db;
-use kernel::{Clock, Context, Profile, SchoolId, Timestamp, UserId};
+use directory::model::{Class, Person};
+use directory::store::{self as dir, Teaching};
+use kernel::{ClassId, Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use uuid::Uuid;
 use web::{AppError, Msg};
 
+pub use crate::files::Upload;
 use crate::model::{self, Access, Day, FieldError, Relation};
-use crate::store::{
-    self, ClassSubject, Entry, EntryKey, FileKind, FileRow, HomeworkRow, LinkRow, NamedClass, PersonRow,
-};
+use crate::store::{self, Entry, EntryKey, FileKind, FileRow, HomeworkRow, LinkRow, NamedClass};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -77,21 +79,6 @@ impl Viewer {
     }
 }
 
-/// A file chosen in a form.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
-
-/// An upload once in the blob store, to be recorded.
-pub(crate) struct StoredUpload {
-    pub file_name: String,
-    pub content_type: &'static str,
-    pub size: u64,
-    pub key: String,
-}
-
 /// The cahier de textes and homework service. Cheap to clone.
 #[derive(Clone)]
 pub struct Homework {
@@ -136,10 +123,10 @@ pub struct SeanceRef {
 #[derive(Default)]
 pub struct CahierHome {
     pub today: String,
-    pub teachings: Vec<ClassSubject>,
+    pub teachings: Vec<Teaching>,
     /// The student's (or chosen child's) classes and groups.
-    pub classes: Vec<NamedClass>,
-    pub children: Vec<PersonRow>,
+    pub classes: Vec<Class>,
+    pub children: Vec<Person>,
     pub child: Option<Uuid>,
     /// Every class of the school with a log (direction, granted readers).
     pub school_classes: Option<Vec<NamedClass>>,
@@ -186,12 +173,12 @@ impl Homework {
         };
         match v.profile {
             Profile::Teacher => {
-                let taught = store::subjects_taught(&self.db, v.school, class, v.user).await?;
+                let taught = dir::subjects_taught(&self.db, v.school, ClassId(class), v.user).await?;
                 r.teaches_class = !taught.is_empty();
                 r.teaches_subject = subject.is_some_and(|s| taught.iter().any(|t| t == s));
             }
             Profile::Student => {
-                r.member = !store::members_among(&self.db, v.school, class, &[v.user.0])
+                r.member = !dir::students_among(&self.db, v.school, ClassId(class), &[v.user.0])
                     .await?
                     .is_empty();
             }
@@ -215,66 +202,20 @@ impl Homework {
         if v.profile != Profile::Guardian {
             return Ok(vec![]);
         }
-        let children: Vec<Uuid> = store::children_in_school(&self.db, v.school, v.user)
+        let children: Vec<Uuid> = dir::children_in_school(&self.db, v.school, v.user)
             .await?
             .into_iter()
             .map(|c| c.id)
             .collect();
-        Ok(store::members_among(&self.db, v.school, class, &children).await?)
+        Ok(dir::students_among(&self.db, v.school, ClassId(class), &children).await?)
     }
 
-    /// Writes files to the blob store (before the transaction: content-addressed, so a rolled-back
-    /// transaction leaves at worst an unreferenced file).
-    pub(crate) async fn store_uploads(&self, uploads: &[Upload]) -> Result<Vec<StoredUpload>> {
-        if uploads.len() > model::MAX_FILES_PER_FORM {
-            return Err(FieldError::new("hw-field-files", "hw-problem-too-many-files")
-                .arg("max", model::MAX_FILES_PER_FORM)
-                .into());
+    /// A class's (or group's) current name; `NotFound` when the school has no such class.
+    async fn class_name(&self, school: SchoolId, class: Uuid) -> Result<String> {
+        match dir::class(&self.db, school, ClassId(class)).await? {
+            Some(c) => Ok(c.name),
+            None => Err(Error::NotFound),
         }
-        for u in uploads {
-            if self.blobs.check_size(u.bytes.len() as u64).is_err() {
-                return Err(FieldError::new("hw-field-files", "hw-problem-too-big")
-                    .arg("name", &u.file_name)
-                    .arg("size", blob::human_size(u.bytes.len() as u64))
-                    .arg("max", blob::human_size(self.blobs.max_bytes()))
-                    .into());
-            }
-        }
-        let mut stored = vec![];
-        for u in uploads {
-            let s = self.blobs.put(&u.bytes).await?;
-            stored.push(StoredUpload {
-                file_name: clean_file_name(&u.file_name),
-                content_type: blob::sniff(&u.bytes, &u.file_name),
-                size: s.size,
-                key: s.key,
-            });
-        }
-        Ok(stored)
-    }
-
-    pub(crate) async fn record_files(
-        &self,
-        tx: &mut db::Tx,
-        v: &Viewer,
-        (kind, parent, student): (FileKind, Uuid, Option<Uuid>),
-        files: &[StoredUpload],
-        now: Timestamp,
-    ) -> Result<()> {
-        for f in files {
-            let new = store::NewFile {
-                kind,
-                parent_id: parent,
-                student_id: student,
-                file_name: &f.file_name,
-                content_type: f.content_type,
-                size: f.size,
-                blob_key: &f.key,
-                uploaded_by: v.user,
-            };
-            store::insert_file(tx, v.school, new, now).await?;
-        }
-        Ok(())
     }
 
     /// Entries with their links, files and homework (a few queries for the whole list).
@@ -321,15 +262,12 @@ impl Homework {
     /// A lesson occurrence: the teacher's own entry to write, or the entries to read.
     pub async fn seance(&self, v: &Viewer, s: &SeanceRef) -> Result<Seance> {
         let access = self.access(v, s.class, Some(&s.subject)).await?;
-        let subject_label = store::subject_label(&self.db, &s.subject)
+        let subject_label = dir::subject_label(&self.db, &s.subject)
             .await?
             .ok_or(Error::NotFound)?;
         if access == Access::Write {
             let key = self.key(v, s);
-            let class_name = match store::class_name(&self.db, v.school, s.class).await? {
-                Some(n) => n,
-                None => return Err(Error::NotFound),
-            };
+            let class_name = self.class_name(v.school, s.class).await?;
             let own = store::entry_by_key(&self.db, v.school, &key).await?;
             return Ok(Seance {
                 editable: true,
@@ -378,9 +316,7 @@ impl Homework {
         if let Some(e) = store::entry_by_key(&self.db, v.school, &key).await? {
             return Ok((e.id, e.class_name));
         }
-        let class_name = store::class_name(&self.db, v.school, s.class)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let class_name = self.class_name(v.school, s.class).await?;
         let id = kernel::new_id();
         let new = store::NewEntry {
             id,
@@ -437,15 +373,13 @@ impl Homework {
             ..CahierHome::default()
         };
         match v.profile {
-            Profile::Teacher => home.teachings = store::teachings_of(&self.db, v.school, v.user).await?,
-            Profile::Student => {
-                home.classes = store::classes_of_student(&self.db, v.school, v.user.0).await?
-            }
+            Profile::Teacher => home.teachings = dir::teachings_of(&self.db, v.school, v.user).await?,
+            Profile::Student => home.classes = dir::classes_of_student(&self.db, v.school, v.user).await?,
             Profile::Guardian => {
-                home.children = store::children_in_school(&self.db, v.school, v.user).await?;
+                home.children = dir::children_in_school(&self.db, v.school, v.user).await?;
                 home.child = pick_child(&home.children, child)?;
                 if let Some(c) = home.child {
-                    home.classes = store::classes_of_student(&self.db, v.school, c).await?;
+                    home.classes = dir::classes_of_student(&self.db, v.school, UserId(c)).await?;
                 }
             }
             _ => {}
@@ -465,12 +399,10 @@ impl Homework {
         }
         let class_name = match store::logged_class_name(&self.db, v.school, class).await? {
             Some(n) => n,
-            None => store::class_name(&self.db, v.school, class)
-                .await?
-                .ok_or(Error::NotFound)?,
+            None => self.class_name(v.school, class).await?,
         };
         let writable = if v.profile == Profile::Teacher {
-            store::subjects_taught(&self.db, v.school, class, v.user).await?
+            dir::subjects_taught(&self.db, v.school, ClassId(class), v.user).await?
         } else {
             vec![]
         };
@@ -485,40 +417,6 @@ impl Homework {
         })
     }
 
-    /// The file and its bytes, if the viewer may read what it is attached to.
-    pub async fn download(&self, v: &Viewer, id: Uuid) -> Result<(FileRow, Vec<u8>)> {
-        let file = store::file(&self.db, v.school, id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let allowed = match FileKind::parse(&file.kind) {
-            Some(FileKind::Entry) => match store::entry(&self.db, v.school, file.parent_id).await? {
-                Some(e) => self.access(v, e.class_id, Some(&e.subject_code)).await? >= Access::Read,
-                None => false,
-            },
-            Some(FileKind::Homework | FileKind::Common) => {
-                match store::homework(&self.db, v.school, file.parent_id).await? {
-                    Some(h) => self.access(v, h.class_id, Some(&h.subject_code)).await? >= Access::Read,
-                    None => false,
-                }
-            }
-            Some(FileKind::Submission | FileKind::Correction) => {
-                match (
-                    store::homework(&self.db, v.school, file.parent_id).await?,
-                    file.student_id,
-                ) {
-                    (Some(h), Some(student)) => self.may_see_work_of(v, &h, student).await?,
-                    _ => false,
-                }
-            }
-            None => false,
-        };
-        if !allowed {
-            return Err(Error::NotFound);
-        }
-        let bytes = self.blobs.get(&file.blob_key).await?;
-        Ok((file, bytes))
-    }
-
     /// A student's own work is seen by them, their parents and the teacher who set the homework.
     pub(crate) async fn may_see_work_of(&self, v: &Viewer, h: &HomeworkRow, student: Uuid) -> Result<bool> {
         Ok(match v.profile {
@@ -531,63 +429,13 @@ impl Homework {
             _ => false,
         })
     }
-
-    /// The read-only grants of the school (direction only).
-    pub async fn readers(&self, v: &Viewer) -> Result<Vec<PersonRow>> {
-        direction_only(v)?;
-        Ok(store::readers(&self.db, v.school).await?)
-    }
-
-    pub async fn grant_reader(&self, v: &Viewer, login: &str) -> Result<()> {
-        direction_only(v)?;
-        if login.trim().is_empty() {
-            return Err(FieldError::new("hw-field-login", "hw-problem-required").into());
-        }
-        let person = store::member_by_login(&self.db, v.school, login)
-            .await?
-            .ok_or(FieldError::new("hw-field-login", "hw-problem-unknown-login"))?;
-        store::grant_reader(&self.db, v.school, person.id, v.user, self.now()).await?;
-        Ok(())
-    }
-
-    pub async fn revoke_reader(&self, v: &Viewer, user: Uuid) -> Result<()> {
-        direction_only(v)?;
-        store::revoke_reader(&self.db, v.school, user).await?;
-        Ok(())
-    }
-}
-
-fn direction_only(v: &Viewer) -> Result<()> {
-    if v.profile == Profile::Direction {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 /// The child a guardian asked for (one of theirs), or their first.
-pub(crate) fn pick_child(children: &[PersonRow], asked: Option<Uuid>) -> Result<Option<Uuid>> {
+pub(crate) fn pick_child(children: &[Person], asked: Option<Uuid>) -> Result<Option<Uuid>> {
     match asked {
         Some(id) if children.iter().any(|c| c.id == id) => Ok(Some(id)),
         Some(_) => Err(Error::NotFound),
         None => Ok(children.first().map(|c| c.id)),
-    }
-}
-
-/// A file name fit to keep and to send back: no directories, no control characters, not too long.
-fn clean_file_name(name: &str) -> String {
-    let name: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(150)
-        .collect();
-    let name = name.trim().trim_start_matches('.').to_string();
-    if name.is_empty() {
-        "fichier".to_string()
-    } else {
-        name
     }
 }

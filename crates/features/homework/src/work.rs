@@ -1,12 +1,14 @@
 //! Homework: setting it (with its event), the students' to-do lists and done ticks, online hand-in,
 //! the teacher's view of the work, individual and common corrections.
 
-use kernel::{Profile, Timestamp};
+use directory::model::Person;
+use directory::store as dir;
+use kernel::{ClassId, Profile, Timestamp};
 use uuid::Uuid;
 
 use crate::model::{self, Access, Day, FieldError, HomeworkForm, WorkStatus};
 use crate::service::{Error, Homework, Result, SeanceRef, Upload, Viewer, pick_child};
-use crate::store::{self, FileKind, FileRow, HomeworkRow, LinkRow, PersonRow, Submission};
+use crate::store::{self, FileKind, FileRow, HomeworkRow, LinkRow, Submission};
 
 /// One line of a to-do list.
 pub struct TodoItem {
@@ -35,7 +37,7 @@ pub enum Todo {
         days: Vec<DueDay>,
     },
     Guardian {
-        children: Vec<PersonRow>,
+        children: Vec<Person>,
         child: Option<Uuid>,
         days: Vec<DueDay>,
     },
@@ -47,7 +49,7 @@ pub enum Todo {
 
 /// One student's work on a homework, with its files.
 pub struct Work {
-    pub student: PersonRow,
+    pub student: Person,
     pub status: WorkStatus,
     pub submission: Option<Submission>,
     pub files: Vec<FileRow>,
@@ -160,7 +162,7 @@ impl Homework {
                 days: self.days_of(v, v.user.0, today).await?,
             }),
             Profile::Guardian => {
-                let children = store::children_in_school(&self.db, v.school, v.user).await?;
+                let children = dir::children_in_school(&self.db, v.school, v.user).await?;
                 let child = pick_child(&children, child)?;
                 let days = match child {
                     Some(c) => self.days_of(v, c, today).await?,
@@ -179,7 +181,7 @@ impl Homework {
                 let mut classes: Vec<Uuid> = set.iter().map(|h| h.class_id).collect();
                 classes.dedup();
                 let handed = store::handed_in_counts(&self.db, v.school, &ids).await?;
-                let sizes = store::class_sizes(&self.db, v.school, &classes).await?;
+                let sizes = dir::class_sizes(&self.db, v.school, &classes).await?;
                 let count = |list: &[(Uuid, i64)], id: Uuid| {
                     list.iter().find(|(k, _)| *k == id).map_or(0, |(_, n)| *n)
                 };
@@ -200,7 +202,7 @@ impl Homework {
 
     /// A student's homework from `today` on, grouped by due day.
     async fn days_of(&self, v: &Viewer, student: Uuid, today: Day) -> Result<Vec<DueDay>> {
-        let classes: Vec<Uuid> = store::classes_of_student(&self.db, v.school, student)
+        let classes: Vec<Uuid> = dir::classes_of_student(&self.db, v.school, kernel::UserId(student))
             .await?
             .into_iter()
             .map(|c| c.id)
@@ -256,17 +258,18 @@ impl Homework {
                 .collect::<Vec<_>>()
         };
         let teacher = model::may_edit(v.profile, r, hw.teacher_id, v.user.0);
-        let students: Vec<PersonRow> = if teacher {
-            store::students_of_class(&self.db, v.school, hw.class_id).await?
+        let students: Vec<Person> = if teacher {
+            dir::students_of_class(&self.db, v.school, ClassId(hw.class_id)).await?
         } else if v.profile == Profile::Student && r.member {
-            vec![PersonRow {
+            vec![Person {
                 id: v.user.0,
+                login: String::new(),
                 first_name: String::new(),
                 last_name: String::new(),
             }]
         } else if v.profile == Profile::Guardian {
             let mine = self.children_in_class(v, hw.class_id).await?;
-            store::children_in_school(&self.db, v.school, v.user)
+            dir::children_in_school(&self.db, v.school, v.user)
                 .await?
                 .into_iter()
                 .filter(|c| mine.contains(&c.id))
@@ -378,7 +381,7 @@ impl Homework {
         uploads: &[Upload],
     ) -> Result<()> {
         let hw = self.editable(v, id).await?;
-        if store::members_among(&self.db, v.school, hw.class_id, &[student])
+        if dir::students_among(&self.db, v.school, ClassId(hw.class_id), &[student])
             .await?
             .is_empty()
         {

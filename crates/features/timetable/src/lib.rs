@@ -3,6 +3,7 @@
 //! students, parents, teachers and staff, imports (CSV, iCalendar) and each person's calendar feed.
 
 pub mod calendar;
+mod calendar_pages;
 mod edit_pages;
 mod feed;
 pub mod generator;

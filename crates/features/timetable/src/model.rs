@@ -245,6 +245,11 @@ pub fn may_edit(viewer: &Context) -> bool {
     )
 }
 
+/// Who may adapt the school's calendar: the direction and the administration.
+pub fn may_edit_calendar(viewer: &Context) -> bool {
+    matches!(viewer.profile(), Some(Profile::Direction | Profile::AdminStaff))
+}
+
 /// "08:05" from minutes after midnight.
 pub fn hhmm(minutes: i32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)

@@ -37,6 +37,7 @@ pub fn routes() -> Router<Timetable> {
         .route("/edt/salles/{room}", get(of_room))
         .route("/edt/enseignants/{id}", get(of_teacher))
         .merge(crate::edit_pages::routes())
+        .merge(crate::calendar_pages::routes())
         .merge(crate::feed::routes())
 }
 
@@ -358,15 +359,18 @@ async fn of_class(
         .await?
         .ok_or(AppError::NotFound)?;
     let whose = Whose::Class(id);
-    let r = Render {
-        heading: Tr(lang).with("timetable-of", "name", &name),
-        base: format!("/edt/classes/{id}"),
-        keep: String::new(),
-        whose: &whose,
-        children: vec![],
-        child: None,
-    };
-    show(&tt, lang, &user, &headers, &when, r).await
+    let heading = Tr(lang).with("timetable-of", "name", &name);
+    other(
+        &tt,
+        lang,
+        &user,
+        &headers,
+        &when,
+        heading,
+        format!("/edt/classes/{id}"),
+        whose,
+    )
+    .await
 }
 
 async fn of_room(
@@ -378,15 +382,18 @@ async fn of_room(
     Query(when): Query<When>,
 ) -> WebResult<Html<String>> {
     let whose = Whose::Room(room.clone());
-    let r = Render {
-        heading: Tr(lang).with("timetable-room", "room", &room),
-        base: format!("/edt/salles/{}", web::url_encode(&room)),
-        keep: String::new(),
-        whose: &whose,
-        children: vec![],
-        child: None,
-    };
-    show(&tt, lang, &user, &headers, &when, r).await
+    let heading = Tr(lang).with("timetable-room", "room", &room);
+    other(
+        &tt,
+        lang,
+        &user,
+        &headers,
+        &when,
+        heading,
+        format!("/edt/salles/{}", web::url_encode(&room)),
+        whose,
+    )
+    .await
 }
 
 async fn of_teacher(
@@ -408,15 +415,41 @@ async fn of_teacher(
     let name = crate::school::teacher_name(tt.db(), school, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let heading = Tr(lang).with("timetable-of", "name", &name);
+    other(
+        &tt,
+        lang,
+        &user,
+        &headers,
+        &when,
+        heading,
+        format!("/edt/enseignants/{id}"),
+        whose,
+    )
+    .await
+}
+
+/// A timetable other than one's own (a class's, a room's, a teacher's), for whoever may see it.
+#[allow(clippy::too_many_arguments)] // the request's parts, passed on as they came
+async fn other(
+    tt: &Timetable,
+    lang: Lang,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    when: &When,
+    heading: String,
+    base: String,
+    whose: Whose,
+) -> WebResult<Html<String>> {
     let r = Render {
-        heading: Tr(lang).with("timetable-of", "name", &name),
-        base: format!("/edt/enseignants/{id}"),
+        heading,
+        base,
         keep: String::new(),
         whose: &whose,
         children: vec![],
         child: None,
     };
-    show(&tt, lang, &user, &headers, &when, r).await
+    show(tt, lang, user, headers, when, r).await
 }
 
 pub(crate) fn parse_day_or_404(s: &str) -> Result<Date, AppError> {

@@ -43,21 +43,17 @@ pub async fn index(
 
 /// The teachers of the school, by name.
 pub async fn teachers(db: &Db, school: SchoolId) -> Result<Vec<Person>> {
-    let q = Query::select()
-        .column((a("users"), a("id")))
-        .column((a("users"), a("first_name")))
-        .column((a("users"), a("last_name")))
-        .from(a("memberships"))
-        .inner_join(
-            a("users"),
-            Expr::col((a("users"), a("id"))).equals((a("memberships"), a("user_id"))),
-        )
-        .and_where(Expr::col((a("memberships"), a("school_id"))).eq(school.0))
-        .and_where(Expr::col((a("memberships"), a("profile"))).eq(Profile::Teacher.code()))
-        .order_by((a("users"), a("last_name")), Order::Asc)
-        .order_by((a("users"), a("first_name")), Order::Asc)
-        .to_owned();
-    db.fetch_all(&q).await
+    let mut all = teacher_logins(db, school).await?;
+    all.sort_by(|a, b| (&a.3, &a.2).cmp(&(&b.3, &b.2)));
+    Ok(all
+        .into_iter()
+        .map(|(id, login, first_name, last_name)| Person {
+            id,
+            login,
+            first_name,
+            last_name,
+        })
+        .collect())
 }
 
 pub async fn class_name(db: &Db, school: SchoolId, id: Uuid) -> Result<Option<String>> {

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use db::Db;
 use jiff::civil::Date;
-use kernel::{Clock, Context, Profile, SchoolId, Timestamp, UserId};
-use sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use kernel::{Clock, Profile, SchoolId, Timestamp, UserId};
+use sea_query::{Alias, Expr, ExprTrait, Query};
 use uuid::Uuid;
 use web::{AppError, Msg};
 
@@ -17,21 +17,11 @@ use crate::calendar::{Calendar, SCHOOL_TZ, WeekKind, add_days};
 use crate::model::{self, Occurrence, Relation, Whose};
 use crate::store;
 
-/// Who is reading: the signed-in person and the context they act in.
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer {
-    pub user: UserId,
-    pub context: Context,
-}
+/// A person as the directory names them.
+pub use directory::model::Person;
 
-impl From<&web::CurrentUser> for Viewer {
-    fn from(u: &web::CurrentUser) -> Self {
-        Viewer {
-            user: u.user_id,
-            context: u.context.context,
-        }
-    }
-}
+/// Who is reading: the signed-in person and the context they act in (the directory's).
+pub use directory::service::Viewer;
 
 /// What the cahier de textes knows of lesson occurrences (content entered, homework due), shown on the
 /// timetable. The homework feature provides it; the server wires it in.
@@ -150,6 +140,17 @@ impl Timetable {
         Ok(c)
     }
 
+    /// Gives the school its own calendar. Other nodes see it when their cached copy expires (minutes).
+    pub async fn set_calendar(&self, school: SchoolId, calendar: &Calendar) -> Result<(), db::Error> {
+        let mut tx = self.db.begin().await?;
+        store::set_calendar(&mut tx, school, calendar).await?;
+        tx.commit().await?;
+        if let Ok(mut cache) = self.calendars.lock() {
+            cache.retain(|(s, _), _| *s != school);
+        }
+        Ok(())
+    }
+
     /// The timetable of `whose` for `days` days from `from`, if the viewer may see it (404 otherwise:
     /// a timetable one may not see is not confirmed to exist).
     ///
@@ -240,32 +241,10 @@ impl Timetable {
 
     /// A guardian's children enrolled in the school the guardian acts in.
     pub async fn children(&self, viewer: &Viewer) -> Result<Vec<Person>, db::Error> {
-        let Some(school) = viewer.context.school() else {
-            return Ok(vec![]);
-        };
-        let q = Query::select()
-            .column((Alias::new("users"), Alias::new("id")))
-            .column((Alias::new("users"), Alias::new("first_name")))
-            .column((Alias::new("users"), Alias::new("last_name")))
-            .from(Alias::new("guardianships"))
-            .inner_join(
-                Alias::new("users"),
-                Expr::col((Alias::new("users"), Alias::new("id")))
-                    .equals((Alias::new("guardianships"), Alias::new("student_id"))),
-            )
-            .inner_join(
-                Alias::new("memberships"),
-                Expr::col((Alias::new("memberships"), Alias::new("user_id")))
-                    .equals((Alias::new("users"), Alias::new("id"))),
-            )
-            .and_where(Expr::col((Alias::new("guardianships"), Alias::new("guardian_id"))).eq(viewer.user.0))
-            .and_where(Expr::col((Alias::new("memberships"), Alias::new("school_id"))).eq(school.0))
-            .and_where(
-                Expr::col((Alias::new("memberships"), Alias::new("profile"))).eq(Profile::Student.code()),
-            )
-            .order_by((Alias::new("users"), Alias::new("first_name")), Order::Asc)
-            .to_owned();
-        self.db.fetch_all(&q).await
+        match viewer.context.school() {
+            Some(school) => directory::store::children_in_school(&self.db, school, viewer.user).await,
+            None => Ok(vec![]),
+        }
     }
 
     async fn teaches(&self, school: SchoolId, teacher: UserId, class: Uuid) -> Result<bool, db::Error> {
@@ -427,14 +406,6 @@ impl Timetable {
             .to_owned();
         Ok(self.db.fetch_optional::<(i32,)>(&q).await?.is_some())
     }
-}
-
-/// A person as the timetable names them.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Person {
-    pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
 }
 
 /// What staff set for one occurrence.

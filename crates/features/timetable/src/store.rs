@@ -574,3 +574,52 @@ pub async fn calendar(db: &Db, school: SchoolId, day: Date) -> Result<Calendar> 
         Calendar::year_of(day),
     ))
 }
+
+/// Gives the school its own calendar for the year (replacing the one it had).
+pub async fn set_calendar(tx: &mut Tx, school: SchoolId, c: &Calendar) -> Result<()> {
+    let q = Query::delete()
+        .from_table(SchoolHolidays::Table)
+        .and_where(Expr::col(SchoolHolidays::SchoolId).eq(school.0))
+        .to_owned();
+    tx.execute(&q).await?;
+    let q = Query::delete()
+        .from_table(SchoolCalendars::Table)
+        .and_where(Expr::col(SchoolCalendars::SchoolId).eq(school.0))
+        .to_owned();
+    tx.execute(&q).await?;
+    let q = Query::insert()
+        .into_table(SchoolCalendars::Table)
+        .columns([
+            SchoolCalendars::SchoolId,
+            SchoolCalendars::Zone,
+            SchoolCalendars::FirstDay,
+            SchoolCalendars::LastDay,
+        ])
+        .values_panic([
+            school.0.into(),
+            c.zone.as_str().into(),
+            c.first_day.to_string().into(),
+            c.last_day.to_string().into(),
+        ])
+        .to_owned();
+    tx.execute(&q).await?;
+    for h in &c.holidays {
+        let q = Query::insert()
+            .into_table(SchoolHolidays::Table)
+            .columns([
+                SchoolHolidays::SchoolId,
+                SchoolHolidays::FirstDay,
+                SchoolHolidays::LastDay,
+                SchoolHolidays::Label,
+            ])
+            .values_panic([
+                school.0.into(),
+                h.first.to_string().into(),
+                h.last.to_string().into(),
+                h.label.as_str().into(),
+            ])
+            .to_owned();
+        tx.execute(&q).await?;
+    }
+    Ok(())
+}

@@ -14,18 +14,9 @@ fn col(t: &str, c: &str) -> Expr {
     Expr::col((a(t), a(c)))
 }
 
-async fn user_id(t: &TestApp, login: &str) -> Uuid {
-    let q = Query::select()
-        .column(a("id"))
-        .from(a("users"))
-        .and_where(Expr::col(a("login")).eq(login))
-        .to_owned();
-    t.db().fetch_one::<(Uuid,)>(&q).await.unwrap().0
-}
-
 /// The demo lesson: (school, class, class name, subject code) of demo.eleve's class taught by demo.prof.
 async fn demo_class(t: &TestApp) -> (Uuid, Uuid, String, String) {
-    let (prof, eleve) = (user_id(t, "demo.prof").await, user_id(t, "demo.eleve").await);
+    let (prof, eleve) = (t.user_id("demo.prof").await, t.user_id("demo.eleve").await);
     let q = Query::select()
         .column((a("t"), a("school_id")))
         .column((a("t"), a("class_id")))
@@ -323,7 +314,7 @@ async fn homework_is_set_handed_in_on_time_then_late_and_corrected() {
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 copie");
 
     // An individual correction and a common one.
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let token = csrf_token(&page).unwrap();
     let res = prof
         .post_multipart(
@@ -427,7 +418,7 @@ async fn families_and_other_classes_see_only_what_is_theirs() {
     assert!(student.get_html(&path).await.1.contains("non rendu"));
 
     // The parent sees their child's homework, read-only, and no one else's.
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let parent = t.signed_in("demo.parent").await;
     as_parent_in(&parent, school).await;
     let (status, list) = parent.get_html(&format!("/devoirs?eleve={eleve}")).await;
@@ -651,7 +642,7 @@ async fn a_granted_reader_reads_every_class_writes_nothing_and_the_log_outlives_
     );
 
     // Revoked, the access ends.
-    let cpe_id = user_id(&t, "demo.cpe").await;
+    let cpe_id = t.user_id("demo.cpe").await;
     let token = token_of(&head, "/cahier/lecteurs").await;
     let res = head
         .post_form(

@@ -913,29 +913,12 @@ async fn post_service_multipart(
     fields: &[(&str, &str)],
     logo: Option<&[u8]>,
 ) -> reqwest::Response {
-    let boundary = "----ardoise-test-7f3a";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(logo.unwrap_or_default());
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    b.client
-        .post(format!("{}/region/services", b.base))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+    b.post_multipart(
+        "/region/services",
+        fields,
+        &[("logo", "logo.png", logo.unwrap_or_default())],
+    )
+    .await
 }
 
 #[tokio::test]

@@ -8,15 +8,6 @@ fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
 }
 
-async fn user_id(t: &TestApp, login: &str) -> Uuid {
-    let q = Query::select()
-        .column(Alias::new("id"))
-        .from(Alias::new("users"))
-        .and_where(col("login").eq(login))
-        .to_owned();
-    t.db().fetch_one::<(Uuid,)>(&q).await.unwrap().0
-}
-
 /// (school, class) of the division of a student.
 async fn division_of(t: &TestApp, student: Uuid) -> (Uuid, Uuid) {
     let q = Query::select()
@@ -66,7 +57,7 @@ async fn names_of(t: &TestApp, ids: &[Uuid]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_student_sees_their_class_and_never_another_schools() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (school, class) = division_of(&t, eleve).await;
     let b = t.signed_in("demo.eleve").await;
     let (status, html) = b.get_html(&format!("/annuaire/classes/{class}")).await;
@@ -90,7 +81,7 @@ async fn a_student_sees_their_class_and_never_another_schools() {
 #[tokio::test]
 async fn a_parent_sees_only_their_own_children() {
     let t = TestApp::spawn_demo().await;
-    let parent = user_id(&t, "demo.parent").await;
+    let parent = t.user_id("demo.parent").await;
     let q = Query::select()
         .column(Alias::new("student_id"))
         .from(Alias::new("guardianships"))
@@ -121,7 +112,7 @@ async fn a_parent_sees_only_their_own_children() {
     );
 
     // Their child's class shows their child but not the classmates.
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (school, class) = division_of(&t, eleve).await;
     let (status, html) = b.get_html(&format!("/annuaire/classes/{class}")).await;
     assert_eq!(status, 200);
@@ -145,7 +136,7 @@ async fn a_parent_sees_only_their_own_children() {
 #[tokio::test]
 async fn teachers_see_the_classes_they_teach_and_staff_see_their_whole_school() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (school, class) = division_of(&t, eleve).await;
     let prof = t.signed_in("demo.prof").await;
     let (_, html) = prof.get_html("/annuaire").await;

@@ -9,15 +9,6 @@ fn a(n: &str) -> Alias {
     Alias::new(n)
 }
 
-async fn user_id(t: &TestApp, login: &str) -> Uuid {
-    let q = Query::select()
-        .column(a("id"))
-        .from(a("users"))
-        .and_where(Expr::col(a("login")).eq(login))
-        .to_owned();
-    t.db().fetch_one::<(Uuid,)>(&q).await.unwrap().0
-}
-
 /// The division (class, not group) of a student: (school, class id, class code).
 async fn division_of(t: &TestApp, student: Uuid) -> (Uuid, Uuid, String) {
     let q = Query::select()
@@ -68,7 +59,7 @@ async fn form_token(b: &Browser, path: &str) -> String {
 #[tokio::test]
 async fn a_cancelled_lesson_shows_to_the_student_and_the_parent_and_is_announced() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (_, class, _) = division_of(&t, eleve).await;
     let lessons = monday_lessons(&t, class).await;
     assert!(!lessons.is_empty(), "the demo class has lessons on Mondays");
@@ -147,9 +138,9 @@ async fn a_cancelled_lesson_shows_to_the_student_and_the_parent_and_is_announced
 #[tokio::test]
 async fn a_substitute_sees_the_lesson_in_their_week_with_the_new_room() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (school, class, _) = division_of(&t, eleve).await;
-    let prof = user_id(&t, "demo.prof").await;
+    let prof = t.user_id("demo.prof").await;
     // A lesson of the class taught by someone other than demo.prof, whom the CPE sends instead.
     let q = Query::select()
         .column((a("l"), a("id")))
@@ -222,7 +213,7 @@ async fn a_substitute_sees_the_lesson_in_their_week_with_the_new_room() {
 #[tokio::test]
 async fn people_see_only_the_timetables_that_are_theirs() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (school, class, _) = division_of(&t, eleve).await;
     let q = Query::select()
         .column(a("id"))
@@ -247,13 +238,13 @@ async fn people_see_only_the_timetables_that_are_theirs() {
     // A parent sees their child's timetable, and nobody else's.
     let parent = t.signed_in("demo.parent").await;
     assert_eq!(parent.get_html(&format!("/edt?eleve={eleve}")).await.0, 200);
-    let stranger = user_id(&t, "demo.cpe").await;
+    let stranger = t.user_id("demo.cpe").await;
     assert_eq!(parent.get_html(&format!("/edt?eleve={stranger}")).await.0, 404);
 
     // A teacher sees the classes they teach, not the others; they do not change lessons.
     let teacher = t.signed_in("demo.prof").await;
     assert_eq!(teacher.get_html(&format!("/edt/classes/{class}")).await.0, 200);
-    let prof = user_id(&t, "demo.prof").await;
+    let prof = t.user_id("demo.prof").await;
     let q = Query::select()
         .column(a("id"))
         .from(a("classes"))
@@ -304,7 +295,7 @@ async fn people_see_only_the_timetables_that_are_theirs() {
 #[tokio::test]
 async fn a_timetable_file_is_imported_once_and_a_wrong_line_writes_nothing() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (school, _, code) = division_of(&t, eleve).await;
     let before = lesson_count(&t, school).await;
     let direction = t.signed_in("demo.direction").await;
@@ -391,7 +382,7 @@ async fn a_timetable_file_is_imported_once_and_a_wrong_line_writes_nothing() {
 #[tokio::test]
 async fn an_icalendar_timetable_is_imported() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (_, _, code) = division_of(&t, eleve).await;
     let direction = t.signed_in("demo.direction").await;
     let token = form_token(&direction, "/edt/import").await;
@@ -429,9 +420,9 @@ async fn an_icalendar_timetable_is_imported() {
 #[tokio::test]
 async fn an_extra_lesson_appears_on_its_day() {
     let t = TestApp::spawn_demo().await;
-    let eleve = user_id(&t, "demo.eleve").await;
+    let eleve = t.user_id("demo.eleve").await;
     let (_, class, _) = division_of(&t, eleve).await;
-    let prof = user_id(&t, "demo.prof").await;
+    let prof = t.user_id("demo.prof").await;
     let cpe = t.signed_in("demo.cpe").await;
     let token = form_token(&cpe, "/edt/ajout").await;
     let mut form = vec![
@@ -539,4 +530,70 @@ print(len(events))
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
     assert!(n > 20, "{n} events");
+}
+
+/// Posts the calendar form for the 2026-2027 year with these holidays.
+async fn save_calendar(b: &Browser, token: &str, holidays: &str) -> reqwest::Response {
+    b.post_form(
+        "/edt/calendrier",
+        &[
+            ("csrf_token", token),
+            ("first_day", "2026-09-01"),
+            ("last_day", "2027-07-03"),
+            ("holidays", holidays),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_direction_adds_a_day_off_and_timetables_follow() {
+    let t = TestApp::spawn_demo().await;
+    let direction = t.signed_in("demo.direction").await;
+    let (status, page) = direction.get_html("/edt/calendrier").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Zone B") && page.contains("Vacances de la Toussaint"),
+        "{page}"
+    );
+    let lines = testkit::textarea_value(&page, "holidays").unwrap();
+    let token = csrf_token(&page).unwrap();
+
+    let wrong = format!("{lines}\n2026-09-14;2026-09-13;Journée banalisée");
+    let res = save_calendar(&direction, &token, &wrong).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("le premier jour suit le dernier")
+    );
+
+    let student = t.signed_in("demo.eleve").await;
+    assert!(
+        student
+            .get_html("/edt?jour=2026-09-14")
+            .await
+            .1
+            .contains("tt-time"),
+        "a Monday of lessons before the change"
+    );
+    let right = format!("{lines}\n2026-09-14;2026-09-14;Journée banalisée");
+    let res = save_calendar(&direction, &token, &right).await;
+    assert_eq!(res.status(), 200);
+    let (_, day) = student.get_html("/edt?jour=2026-09-14").await;
+    assert!(
+        day.contains("Journée banalisée") && !day.contains("tt-time"),
+        "{day}"
+    );
+
+    // The vie scolaire reads the calendar; only the direction and the administration change it.
+    let cpe = t.signed_in("demo.cpe").await;
+    let (status, page) = cpe.get_html("/edt/calendrier").await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("Adapter le calendrier"));
+    let res = save_calendar(&cpe, &csrf_token(&page).unwrap(), "").await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(student.get_html("/edt/calendrier").await.0, 404);
+    t.stop().await;
 }

@@ -3,31 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use uuid::Uuid;
 use web::{CurrentUser, Lang, Tr, WebResult};
 
-use super::{Fmt, Posted, field_message};
+use super::{ChildParam, Fmt, FullName, Post, answer, field_message, parse_id};
 use crate::service::{Error, Homework, Viewer};
 use crate::work::{HomeworkPage, HomeworkSide, Todo};
-
-#[derive(serde::Deserialize)]
-pub(crate) struct ChildParam {
-    eleve: Option<String>,
-}
-
-fn parse_id(s: &str) -> WebResult<Uuid> {
-    s.parse().map_err(|_| web::AppError::NotFound)
-}
-
-/// An optional id from the query string: junk is a 404, like an id that is not one's own.
-pub(crate) fn optional_id(s: &Option<String>) -> WebResult<Option<Uuid>> {
-    match s.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => parse_id(s).map(Some),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "devoirs.html")]
@@ -44,8 +26,7 @@ pub(crate) async fn list(
     user: CurrentUser,
     Query(p): Query<ChildParam>,
 ) -> WebResult<Html<String>> {
-    let v = Viewer::of(&user)?;
-    let todo = hw.todo(&v, optional_id(&p.eleve)?).await?;
+    let todo = hw.todo(&Viewer::of(&user)?, p.child()?).await?;
     let body = ListTemplate {
         t: Tr(lang),
         f: Fmt(Tr(lang)),
@@ -88,11 +69,7 @@ async fn render(
 ) -> WebResult<Response> {
     let v = Viewer::of(user)?;
     let page = hw.homework_page(&v, id).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let failed = error.is_some();
     let body = PageTemplate {
         t: Tr(lang),
         f: Fmt(Tr(lang)),
@@ -102,15 +79,7 @@ async fn render(
         typed,
         max_size: blob::human_size(hw.max_upload_bytes()),
     };
-    let html = web::page(
-        &web::Chrome {
-            lang,
-            user: Some(user),
-        },
-        &page.hw.title,
-        &body.render().map_err(web::AppError::internal)?,
-    )?;
-    Ok((status, html).into_response())
+    answer(lang, user, &page.hw.title, &body, failed)
 }
 
 pub(crate) async fn page(
@@ -141,15 +110,11 @@ async fn after(
 
 pub(crate) async fn done(
     State(hw): State<Homework>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    post: Post,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    let form = Posted::read(&headers, &body);
-    form.check_csrf(&user)?;
-    let v = Viewer::of(&user)?;
+    let (_, form, v) = post.checked()?;
     hw.set_done(&v, id, form.one("done") == "1").await?;
     // Back to where the tick was made: the list (default) or the homework's page.
     let to = if form.one("back") == "page" {
@@ -163,94 +128,54 @@ pub(crate) async fn done(
 pub(crate) async fn hand_in(
     State(hw): State<Homework>,
     lang: Lang,
-    user: CurrentUser,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    post: Post,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    let form = Posted::read(&headers, &body);
-    form.check_csrf(&user)?;
-    let v = Viewer::of(&user)?;
+    let (user, form, v) = post.checked()?;
     let text = form.one("text");
     let outcome = hw.hand_in(&v, id, &text, &form.uploads).await;
-    after(
-        &hw,
-        lang,
-        &user,
-        id,
-        outcome,
-        text,
-        &format!("/devoirs/{id}?rendu=1"),
-    )
-    .await
+    let to = format!("/devoirs/{id}?rendu=1");
+    after(&hw, lang, &user, id, outcome, text, &to).await
 }
 
 pub(crate) async fn correct(
     State(hw): State<Homework>,
     lang: Lang,
-    user: CurrentUser,
     Path((id, student)): Path<(String, String)>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    post: Post,
 ) -> WebResult<Response> {
     let (id, student) = (parse_id(&id)?, parse_id(&student)?);
-    let form = Posted::read(&headers, &body);
-    form.check_csrf(&user)?;
-    let v = Viewer::of(&user)?;
+    let (user, form, v) = post.checked()?;
     let outcome = hw
         .return_correction(&v, id, student, &form.one("text"), &form.uploads)
         .await;
-    after(
-        &hw,
-        lang,
-        &user,
-        id,
-        outcome,
-        String::new(),
-        &format!("/devoirs/{id}#eleve-{student}"),
-    )
-    .await
+    let to = format!("/devoirs/{id}#eleve-{student}");
+    after(&hw, lang, &user, id, outcome, String::new(), &to).await
 }
 
 pub(crate) async fn common(
     State(hw): State<Homework>,
     lang: Lang,
-    user: CurrentUser,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    post: Post,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    let form = Posted::read(&headers, &body);
-    form.check_csrf(&user)?;
-    let v = Viewer::of(&user)?;
+    let (user, form, v) = post.checked()?;
     let outcome = hw
         .common_correction(&v, id, &form.one("text"), &form.uploads)
         .await;
-    after(
-        &hw,
-        lang,
-        &user,
-        id,
-        outcome,
-        String::new(),
-        &format!("/devoirs/{id}"),
-    )
-    .await
+    let to = format!("/devoirs/{id}");
+    after(&hw, lang, &user, id, outcome, String::new(), &to).await
 }
 
 pub(crate) async fn delete(
     State(hw): State<Homework>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    post: Post,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    let form = Posted::read(&headers, &body);
-    form.check_csrf(&user)?;
-    let v = Viewer::of(&user)?;
+    let (_, _, v) = post.checked()?;
     let gone = hw.delete_homework(&v, id).await?;
     let to = format!(
         "/cahier/seance?classe={}&matiere={}&jour={}",

@@ -2,15 +2,20 @@
 
 mod cahier;
 mod devoirs;
+mod lecteurs;
+mod seance;
 
+use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderValue, header};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use directory::model::Person;
 use kernel::Profile;
 use uuid::Uuid;
-use web::{CurrentUser, Tr, WebResult};
+use web::{CurrentUser, Lang, Tr, WebResult};
 
 use crate::model::{self, FieldError, WorkStatus};
 use crate::service::{Homework, Upload, Viewer};
@@ -55,10 +60,10 @@ pub fn routes(state: Homework) -> Router {
         .route("/devoirs/fichiers/{id}", get(download))
         .route("/cahier", get(cahier::home))
         .route("/cahier/classe/{id}", get(cahier::class_log))
-        .route("/cahier/seance", get(cahier::seance).post(cahier::save_entry))
-        .route("/cahier/seance/devoir", post(cahier::add_homework))
-        .route("/cahier/lecteurs", get(cahier::readers).post(cahier::grant))
-        .route("/cahier/lecteurs/retirer", post(cahier::revoke))
+        .route("/cahier/seance", get(seance::seance).post(seance::save_entry))
+        .route("/cahier/seance/devoir", post(seance::add_homework))
+        .route("/cahier/lecteurs", get(lecteurs::readers).post(lecteurs::grant))
+        .route("/cahier/lecteurs/retirer", post(lecteurs::revoke))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -95,11 +100,97 @@ impl Posted {
     pub fn has(&self, name: &str) -> bool {
         self.fields.iter().any(|(k, v)| k == name && !v.is_empty())
     }
+}
 
-    /// Checks the form's CSRF token against the session.
-    pub fn check_csrf(&self, user: &CurrentUser) -> WebResult<()> {
-        user.check_csrf(&self.one(web::csrf::FIELD))
+/// A form the signed-in person posted (its CSRF token not checked yet: see [`Post::checked`]).
+pub(crate) struct Post {
+    user: CurrentUser,
+    form: Posted,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Post {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = CurrentUser::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Post {
+            form: Posted::read(&headers, &body),
+            user,
+        })
     }
+}
+
+impl Post {
+    /// Who posts, the form once its CSRF token matches the session's, and the viewer they act as.
+    pub fn checked(self) -> WebResult<(CurrentUser, Posted, Viewer)> {
+        self.user.check_csrf(&self.form.one(web::csrf::FIELD))?;
+        let v = Viewer::of(&self.user)?;
+        Ok((self.user, self.form, v))
+    }
+}
+
+/// An id in a path or a form: junk is a 404, like an id that is not one's own.
+pub(crate) fn parse_id(s: &str) -> WebResult<Uuid> {
+    s.parse().map_err(|_| web::AppError::NotFound)
+}
+
+/// An optional id from the query string.
+pub(crate) fn optional_id(s: &Option<String>) -> WebResult<Option<Uuid>> {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => parse_id(s).map(Some),
+    }
+}
+
+/// `?eleve=`: which of a guardian's children the page is about.
+#[derive(serde::Deserialize)]
+pub(crate) struct ChildParam {
+    eleve: Option<String>,
+}
+
+impl ChildParam {
+    pub fn child(&self) -> WebResult<Option<Uuid>> {
+        optional_id(&self.eleve)
+    }
+}
+
+/// "Prénom Nom", as the pages name a person.
+pub(crate) trait FullName {
+    fn name(&self) -> String;
+}
+
+impl FullName for Person {
+    fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// A page of the signed-in person's shell titled `title`: 422 when it shows a form's error, else 200.
+pub(crate) fn answer(
+    lang: Lang,
+    user: &CurrentUser,
+    title: &str,
+    body: &impl Template,
+    failed: bool,
+) -> WebResult<Response> {
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let chrome = web::Chrome {
+        lang,
+        user: Some(user),
+    };
+    let html = web::page(&chrome, title, &body.render().map_err(web::AppError::internal)?)?;
+    Ok((status, html).into_response())
 }
 
 /// "Titre : ce champ est obligatoire." in the page's language.
@@ -162,9 +253,8 @@ async fn download(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    let id: Uuid = id.parse().map_err(|_| web::AppError::NotFound)?;
     let v = Viewer::of(&user)?;
-    let (file, bytes) = hw.download(&v, id).await?;
+    let (file, bytes) = hw.download(&v, parse_id(&id)?).await?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(

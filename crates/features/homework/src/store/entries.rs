@@ -1,11 +1,11 @@
 //! Cahier de textes entries, their links and their files.
 
 use db::{Db, Result, Tx};
+use directory::store::Subjects;
 use kernel::{SchoolId, Timestamp, UserId};
-use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use uuid::Uuid;
 
-use super::NamedClass;
 use super::tables::*;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,7 +25,7 @@ pub struct Entry {
 
 fn entry_select(school: SchoolId) -> SelectStatement {
     let e = LogbookEntries::Table;
-    Query::select()
+    let mut q = Query::select()
         .columns([
             (e, LogbookEntries::Id),
             (e, LogbookEntries::ClassId),
@@ -36,31 +36,15 @@ fn entry_select(school: SchoolId) -> SelectStatement {
             (e, LogbookEntries::LessonId),
             (e, LogbookEntries::Content),
         ])
-        .expr_as(
-            Expr::col((Subjects::Table, Subjects::Label)),
-            Alias::new("subject_label"),
-        )
-        .expr_as(
-            Expr::col((Users::Table, Users::FirstName)),
-            Alias::new("teacher_first"),
-        )
-        .expr_as(
-            Expr::col((Users::Table, Users::LastName)),
-            Alias::new("teacher_last"),
-        )
         .from(e)
-        .join(
-            JoinType::InnerJoin,
-            Subjects::Table,
-            Expr::col((Subjects::Table, Subjects::Code)).equals((e, LogbookEntries::SubjectCode)),
-        )
-        .join(
-            JoinType::InnerJoin,
-            Users::Table,
-            Expr::col((Users::Table, Users::Id)).equals((e, LogbookEntries::TeacherId)),
-        )
         .and_where(Expr::col((e, LogbookEntries::SchoolId)).eq(school.0))
-        .to_owned()
+        .to_owned();
+    super::name_subject_and_teacher(
+        &mut q,
+        (e, LogbookEntries::SubjectCode),
+        (e, LogbookEntries::TeacherId),
+    );
+    q
 }
 
 /// The key of an entry: one teacher's lesson in one class and subject on one day.
@@ -144,6 +128,13 @@ pub async fn subjects_of_class_log(db: &Db, school: SchoolId, class: Uuid) -> Re
         .order_by((Subjects::Table, Subjects::Label), Order::Asc)
         .to_owned();
     db.fetch_all(&q).await
+}
+
+/// A class or group by id and name (the name it had when its log was written).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NamedClass {
+    pub id: Uuid,
+    pub name: String,
 }
 
 /// Every class with a log in the school, this year's and past years' (their names as they were).
@@ -357,14 +348,19 @@ const FILE_COLS: [HomeworkFiles; 8] = [
     HomeworkFiles::BlobKey,
 ];
 
+fn file_select(school: SchoolId) -> SelectStatement {
+    Query::select()
+        .columns(FILE_COLS)
+        .from(HomeworkFiles::Table)
+        .and_where(Expr::col(HomeworkFiles::SchoolId).eq(school.0))
+        .to_owned()
+}
+
 pub async fn files_of(db: &Db, school: SchoolId, parents: &[Uuid]) -> Result<Vec<FileRow>> {
     if parents.is_empty() {
         return Ok(vec![]);
     }
-    let q = Query::select()
-        .columns(FILE_COLS)
-        .from(HomeworkFiles::Table)
-        .and_where(Expr::col(HomeworkFiles::SchoolId).eq(school.0))
+    let q = file_select(school)
         .and_where(Expr::col(HomeworkFiles::ParentId).is_in(parents.to_vec()))
         .order_by(HomeworkFiles::Id, Order::Asc)
         .to_owned();
@@ -372,10 +368,7 @@ pub async fn files_of(db: &Db, school: SchoolId, parents: &[Uuid]) -> Result<Vec
 }
 
 pub async fn file(db: &Db, school: SchoolId, id: Uuid) -> Result<Option<FileRow>> {
-    let q = Query::select()
-        .columns(FILE_COLS)
-        .from(HomeworkFiles::Table)
-        .and_where(Expr::col(HomeworkFiles::SchoolId).eq(school.0))
+    let q = file_select(school)
         .and_where(Expr::col(HomeworkFiles::Id).eq(id))
         .to_owned();
     db.fetch_optional(&q).await
@@ -395,19 +388,11 @@ pub struct NewFile<'a> {
 pub async fn insert_file(tx: &mut Tx, school: SchoolId, f: NewFile<'_>, now: Timestamp) -> Result<()> {
     let q = Query::insert()
         .into_table(HomeworkFiles::Table)
-        .columns([
-            HomeworkFiles::SchoolId,
-            HomeworkFiles::Id,
-            HomeworkFiles::Kind,
-            HomeworkFiles::ParentId,
-            HomeworkFiles::StudentId,
-            HomeworkFiles::FileName,
-            HomeworkFiles::ContentType,
-            HomeworkFiles::Size,
-            HomeworkFiles::BlobKey,
-            HomeworkFiles::UploadedBy,
-            HomeworkFiles::UploadedAt,
-        ])
+        .columns(
+            std::iter::once(HomeworkFiles::SchoolId)
+                .chain(FILE_COLS)
+                .chain([HomeworkFiles::UploadedBy, HomeworkFiles::UploadedAt]),
+        )
         .values_panic([
             school.0.into(),
             kernel::new_id().into(),

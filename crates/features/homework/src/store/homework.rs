@@ -1,6 +1,7 @@
 //! Homework rows, and the marks the timetable shows on lessons.
 
 use db::{Db, Result, Tx};
+use directory::store::Subjects;
 use kernel::{SchoolId, Timestamp, UserId};
 use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
 use uuid::Uuid;
@@ -32,7 +33,7 @@ pub struct HomeworkRow {
 
 fn homework_select(school: SchoolId) -> SelectStatement {
     let h = Homework::Table;
-    Query::select()
+    let mut q = Query::select()
         .columns([
             (h, Homework::Id),
             (h, Homework::EntryId),
@@ -51,29 +52,11 @@ fn homework_select(school: SchoolId) -> SelectStatement {
             (h, Homework::CommonCorrection),
             (h, Homework::CommonCorrectionAt),
         ])
-        .expr_as(
-            Expr::col((Subjects::Table, Subjects::Label)),
-            Alias::new("subject_label"),
-        )
-        .expr_as(
-            Expr::col((Users::Table, Users::FirstName)),
-            Alias::new("teacher_first"),
-        )
-        .expr_as(
-            Expr::col((Users::Table, Users::LastName)),
-            Alias::new("teacher_last"),
-        )
         .from(h)
-        .inner_join(
-            Subjects::Table,
-            Expr::col((Subjects::Table, Subjects::Code)).equals((h, Homework::SubjectCode)),
-        )
-        .inner_join(
-            Users::Table,
-            Expr::col((Users::Table, Users::Id)).equals((h, Homework::TeacherId)),
-        )
         .and_where(Expr::col((h, Homework::SchoolId)).eq(school.0))
-        .to_owned()
+        .to_owned();
+    super::name_subject_and_teacher(&mut q, (h, Homework::SubjectCode), (h, Homework::TeacherId));
+    q
 }
 
 pub async fn homework(db: &Db, school: SchoolId, id: Uuid) -> Result<Option<HomeworkRow>> {

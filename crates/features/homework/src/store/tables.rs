@@ -1,4 +1,4 @@
-//! The tables this crate reads and writes, as sea-query identifiers (the directory's read only).
+//! The tables this crate owns, as sea-query identifiers (the directory's are `directory::store`'s).
 
 use sea_query::Iden;
 
@@ -95,61 +95,4 @@ pub(crate) enum LogbookReaders {
     UserId,
     GrantedBy,
     GrantedAt,
-}
-
-// The directory's tables, read only.
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Teachings {
-    Table,
-    SchoolId,
-    ClassId,
-    TeacherId,
-    SubjectCode,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum ClassStudents {
-    Table,
-    SchoolId,
-    ClassId,
-    StudentId,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Classes {
-    Table,
-    SchoolId,
-    Id,
-    Name,
-    Kind,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Subjects {
-    Table,
-    Code,
-    Label,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Users {
-    Table,
-    Id,
-    Login,
-    FirstName,
-    LastName,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Guardianships {
-    Table,
-    StudentId,
-    GuardianId,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Memberships {
-    Table,
-    SchoolId,
-    UserId,
 }

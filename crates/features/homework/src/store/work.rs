@@ -2,7 +2,7 @@
 
 use db::{Db, Result, Tx};
 use kernel::{SchoolId, Timestamp};
-use sea_query::{Expr, ExprTrait, Func, OnConflict, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Func, OnConflict, Query, SelectStatement, Value};
 use uuid::Uuid;
 
 use super::tables::*;
@@ -19,12 +19,7 @@ pub async fn done_among(db: &Db, school: SchoolId, student: Uuid, homework: &[Uu
         .and_where(Expr::col(HomeworkDone::StudentId).eq(student))
         .and_where(Expr::col(HomeworkDone::HomeworkId).is_in(homework.to_vec()))
         .to_owned();
-    Ok(db
-        .fetch_all::<(Uuid,)>(&q)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect())
+    super::first_column(db, &q).await
 }
 
 /// The students who ticked `homework` done.
@@ -35,12 +30,7 @@ pub async fn done_by(db: &Db, school: SchoolId, homework: Uuid) -> Result<Vec<Uu
         .and_where(Expr::col(HomeworkDone::SchoolId).eq(school.0))
         .and_where(Expr::col(HomeworkDone::HomeworkId).eq(homework))
         .to_owned();
-    Ok(db
-        .fetch_all::<(Uuid,)>(&q)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect())
+    super::first_column(db, &q).await
 }
 
 pub async fn set_done(
@@ -150,34 +140,11 @@ pub async fn hand_in(
     text: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let q = Query::insert()
-        .into_table(HomeworkSubmissions::Table)
-        .columns([
-            HomeworkSubmissions::SchoolId,
-            HomeworkSubmissions::HomeworkId,
-            HomeworkSubmissions::StudentId,
-            HomeworkSubmissions::Text,
-            HomeworkSubmissions::SubmittedAt,
-        ])
-        .values_panic([
-            school.0.into(),
-            homework.into(),
-            student.into(),
-            text.into(),
-            now.0.into(),
-        ])
-        .on_conflict(
-            OnConflict::columns([
-                HomeworkSubmissions::SchoolId,
-                HomeworkSubmissions::HomeworkId,
-                HomeworkSubmissions::StudentId,
-            ])
-            .update_columns([HomeworkSubmissions::Text, HomeworkSubmissions::SubmittedAt])
-            .to_owned(),
-        )
-        .to_owned();
-    tx.execute(&q).await?;
-    Ok(())
+    let set = [
+        (HomeworkSubmissions::Text, text.into()),
+        (HomeworkSubmissions::SubmittedAt, now.0.into()),
+    ];
+    upsert_submission(tx, school, (homework, student), set).await
 }
 
 /// Records a returned correction (work handed in on paper gets one too).
@@ -189,32 +156,42 @@ pub async fn correct(
     text: &str,
     now: Timestamp,
 ) -> Result<()> {
+    let set = [
+        (HomeworkSubmissions::Correction, text.into()),
+        (HomeworkSubmissions::CorrectedAt, now.0.into()),
+    ];
+    upsert_submission(tx, school, (homework, student), set).await
+}
+
+/// Sets two columns of a student's submission row, creating the row if needed (with no text when the
+/// text is not among them: a correction of work handed in on paper).
+async fn upsert_submission(
+    tx: &mut Tx,
+    school: SchoolId,
+    (homework, student): (Uuid, Uuid),
+    set: [(HomeworkSubmissions, Value); 2],
+) -> Result<()> {
+    let key = [
+        HomeworkSubmissions::SchoolId,
+        HomeworkSubmissions::HomeworkId,
+        HomeworkSubmissions::StudentId,
+    ];
+    let mut columns = key.to_vec();
+    let mut values: Vec<Expr> = vec![school.0.into(), homework.into(), student.into()];
+    if !set.iter().any(|(c, _)| matches!(c, HomeworkSubmissions::Text)) {
+        columns.push(HomeworkSubmissions::Text);
+        values.push("".into());
+    }
+    columns.extend(set.iter().map(|(c, _)| *c));
+    values.extend(set.iter().map(|(_, v)| Expr::val(v.clone())));
     let q = Query::insert()
         .into_table(HomeworkSubmissions::Table)
-        .columns([
-            HomeworkSubmissions::SchoolId,
-            HomeworkSubmissions::HomeworkId,
-            HomeworkSubmissions::StudentId,
-            HomeworkSubmissions::Text,
-            HomeworkSubmissions::Correction,
-            HomeworkSubmissions::CorrectedAt,
-        ])
-        .values_panic([
-            school.0.into(),
-            homework.into(),
-            student.into(),
-            "".into(),
-            text.into(),
-            now.0.into(),
-        ])
+        .columns(columns)
+        .values_panic(values)
         .on_conflict(
-            OnConflict::columns([
-                HomeworkSubmissions::SchoolId,
-                HomeworkSubmissions::HomeworkId,
-                HomeworkSubmissions::StudentId,
-            ])
-            .update_columns([HomeworkSubmissions::Correction, HomeworkSubmissions::CorrectedAt])
-            .to_owned(),
+            OnConflict::columns(key)
+                .update_columns(set.map(|(c, _)| c))
+                .to_owned(),
         )
         .to_owned();
     tx.execute(&q).await?;
