@@ -50,6 +50,11 @@ pub async fn generate(db: &Db, calendar: &Calendar) -> Result<u64, db::Error> {
     for (school,) in schools {
         total += school_timetable(db, school, calendar).await?;
     }
+    // After a bulk load the planner still believes the tables empty (PostgreSQL; SQLite keeps to the
+    // indexes without statistics).
+    if db.engine() == db::Engine::Postgres {
+        db.execute_raw("ANALYZE lessons; ANALYZE lesson_teachers").await?;
+    }
     Ok(total)
 }
 

@@ -431,6 +431,7 @@ mod tests {
             none
         ));
         assert!(!may_edit(&ctx(Profile::Teacher)) && may_edit(&ctx(Profile::SchoolLife)));
+        assert!(!may_edit_calendar(&ctx(Profile::SchoolLife)) && may_edit_calendar(&ctx(Profile::Direction)));
     }
 
     #[test]
