@@ -360,17 +360,10 @@ async fn of_class(
         .ok_or(AppError::NotFound)?;
     let whose = Whose::Class(id);
     let heading = Tr(lang).with("timetable-of", "name", &name);
-    other(
-        &tt,
-        lang,
-        &user,
-        &headers,
-        &when,
-        heading,
-        format!("/edt/classes/{id}"),
-        whose,
-    )
-    .await
+    let base = format!("/edt/classes/{id}");
+    Other { heading, base, whose }
+        .show(&tt, lang, &user, &headers, &when)
+        .await
 }
 
 async fn of_room(
@@ -383,17 +376,10 @@ async fn of_room(
 ) -> WebResult<Html<String>> {
     let whose = Whose::Room(room.clone());
     let heading = Tr(lang).with("timetable-room", "room", &room);
-    other(
-        &tt,
-        lang,
-        &user,
-        &headers,
-        &when,
-        heading,
-        format!("/edt/salles/{}", web::url_encode(&room)),
-        whose,
-    )
-    .await
+    let base = format!("/edt/salles/{}", web::url_encode(&room));
+    Other { heading, base, whose }
+        .show(&tt, lang, &user, &headers, &when)
+        .await
 }
 
 async fn of_teacher(
@@ -416,40 +402,39 @@ async fn of_teacher(
         .await?
         .ok_or(AppError::NotFound)?;
     let heading = Tr(lang).with("timetable-of", "name", &name);
-    other(
-        &tt,
-        lang,
-        &user,
-        &headers,
-        &when,
-        heading,
-        format!("/edt/enseignants/{id}"),
-        whose,
-    )
-    .await
+    let base = format!("/edt/enseignants/{id}");
+    Other { heading, base, whose }
+        .show(&tt, lang, &user, &headers, &when)
+        .await
 }
 
-/// A timetable other than one's own (a class's, a room's, a teacher's), for whoever may see it.
-#[allow(clippy::too_many_arguments)] // the request's parts, passed on as they came
-async fn other(
-    tt: &Timetable,
-    lang: Lang,
-    user: &CurrentUser,
-    headers: &HeaderMap,
-    when: &When,
+/// A timetable other than one's own (a class's, a room's, a teacher's): its heading, its address and
+/// whose lessons it shows, for whoever may see it.
+struct Other {
     heading: String,
     base: String,
     whose: Whose,
-) -> WebResult<Html<String>> {
-    let r = Render {
-        heading,
-        base,
-        keep: String::new(),
-        whose: &whose,
-        children: vec![],
-        child: None,
-    };
-    show(tt, lang, user, headers, when, r).await
+}
+
+impl Other {
+    async fn show(
+        self,
+        tt: &Timetable,
+        lang: Lang,
+        user: &CurrentUser,
+        headers: &HeaderMap,
+        when: &When,
+    ) -> WebResult<Html<String>> {
+        let r = Render {
+            heading: self.heading,
+            base: self.base,
+            keep: String::new(),
+            whose: &self.whose,
+            children: vec![],
+            child: None,
+        };
+        show(tt, lang, user, headers, when, r).await
+    }
 }
 
 pub(crate) fn parse_day_or_404(s: &str) -> Result<Date, AppError> {
