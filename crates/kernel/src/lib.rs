@@ -3,6 +3,7 @@
 mod clock;
 mod ids;
 mod profile;
+pub mod text;
 mod uai;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};

@@ -61,41 +61,12 @@ impl CsvKind {
 
 /// Header names compared without case or accents ("Prénom" = "prenom").
 fn plain(s: &str) -> String {
-    s.trim()
-        .trim_matches('"')
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'à' | 'â' => 'a',
-            'î' | 'ï' => 'i',
-            'ô' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
+    kernel::text::fold(s.trim().trim_matches('"'))
 }
 
 /// Splits one line on `;`, honouring double quotes ("a;b" and "" for a quote).
 pub fn split_line(line: &str) -> Vec<String> {
-    let mut fields = vec![];
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                current.push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (';', false) => fields.push(std::mem::take(&mut current).trim().to_string()),
-            (c, _) => current.push(c),
-        }
-    }
-    fields.push(current.trim().to_string());
-    fields
+    kernel::text::split_fields(line, ';')
 }
 
 fn decode(bytes: &[u8]) -> String {

@@ -55,20 +55,7 @@ struct Names {
 
 /// Lower case, without accents or spaces: "Mathématiques " and "MATHEMATIQUES" read the same.
 fn key(s: &str) -> String {
-    s.trim()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
+    kernel::text::fold(s).split_whitespace().collect()
 }
 
 impl Names {
@@ -170,27 +157,6 @@ pub async fn run(
     })
 }
 
-/// One CSV record's fields (`;` or `,` separated, `"` quoted with `""` inside quotes).
-fn fields(line: &str, sep: char) -> Vec<String> {
-    let mut out = vec![];
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out.into_iter().map(|f| f.trim().to_string()).collect()
-}
-
 const COLUMNS: [&str; 10] = [
     "classe",
     "matiere",
@@ -224,7 +190,10 @@ fn read_csv(text: &str, names: &Names, calendar: &Calendar) -> Result<Vec<NewLes
     } else {
         ','
     };
-    let header: Vec<String> = fields(header, sep).iter().map(|h| key(h)).collect();
+    let header: Vec<String> = kernel::text::split_fields(header, sep)
+        .iter()
+        .map(|h| key(h))
+        .collect();
     let mut col = std::collections::HashMap::new();
     for (i, h) in header.iter().enumerate() {
         if let Some(name) = COLUMNS.iter().find(|c| *c == h) {
@@ -246,7 +215,7 @@ fn read_csv(text: &str, names: &Names, calendar: &Calendar) -> Result<Vec<NewLes
     let mut out: Vec<NewLesson> = vec![];
     for (i, line) in lines {
         let n = i + 1;
-        let f = fields(line, sep);
+        let f = kernel::text::split_fields(line, sep);
         match read_record(&f, &col, names, calendar) {
             Ok(l) if out.iter().any(|o| o.source_key == l.source_key) => errors.push(format!(
                 "ligne {n} : ce cours figure déjà plus haut (même classe, jour, heure, semaine et matière)"
