@@ -63,12 +63,18 @@ async fn render_occurrence(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let school = user.context.context.school().ok_or(AppError::NotFound)?;
-    let next = tt
-        .next_lesson(school, &o.lesson, o.day)
-        .await?
-        .map(|(id, d)| format!("&prochain={id}&prochain_jour={d}"))
-        .unwrap_or_default();
+    // Only a teacher sets homework "for the next lesson": nobody else's link needs it looked up.
+    let next = match user.context.context {
+        kernel::Context::School {
+            school,
+            profile: kernel::Profile::Teacher,
+        } => tt
+            .next_lesson(school, &o.lesson, o.day)
+            .await?
+            .map(|(id, d)| format!("&prochain={id}&prochain_jour={d}"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     let t = Tr(lang);
     let body = OccurrenceTemplate {
         day: day_label(&t, o.day),
