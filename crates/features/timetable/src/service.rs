@@ -195,10 +195,15 @@ impl Timetable {
                 }
             }
         }
+        // Occurrences come sorted by day: each day takes its own from the front, none copied.
+        let mut rest = all.into_iter().peekable();
         let mut out = vec![];
         for i in 0..days {
             let day = add_days(from, i);
-            let occurrences: Vec<Occurrence> = all.iter().filter(|o| o.day == day).cloned().collect();
+            let mut occurrences: Vec<Occurrence> = vec![];
+            while let Some(o) = rest.next_if(|o| o.day == day) {
+                occurrences.push(o);
+            }
             out.push(DayView {
                 day,
                 holiday: calendar.holiday(day).map(|h| h.label.clone()),
