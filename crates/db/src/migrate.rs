@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "outbox"),
     migration!(14, "timetable"),
     migration!(15, "homework"),
+    migration!(16, "attendance"),
+    migration!(17, "discipline"),
+    migration!(18, "grades"),
+    migration!(19, "report_cards"),
 ];
 
 const CREATE_LEDGER: &str =

@@ -6,7 +6,7 @@ mod profile;
 pub mod text;
 mod uai;
 
-pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock, Timestamp};
 pub use ids::{ClassId, RegionId, SchoolId, UserId, new_id};
 pub use profile::{Profile, UnknownProfile};
 pub use uai::{InvalidUai, Uai};

@@ -27,6 +27,7 @@ pub struct Session {
 /// The target server and the pre-parsed addresses of every request kind.
 pub struct Http {
     pub client: reqwest::Client,
+    base: Url,
     login: Url,
     home: Url,
     timetable: Url,
@@ -88,7 +89,7 @@ fn set_cookie(res: &Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-fn csrf_token(html: &str) -> Option<&str> {
+pub fn csrf_token(html: &str) -> Option<&str> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')?;
@@ -118,6 +119,7 @@ impl Http {
         let service = url_encode(CAS_SERVICE);
         Ok(Http {
             client: client(timeout)?,
+            base: base.clone(),
             login: base.join("/login")?,
             home: base.join("/")?,
             timetable: base.join("/edt")?,
@@ -172,7 +174,13 @@ impl Http {
             Req::Homework => &self.homework,
             Req::Messages => &self.messages,
             Req::Grades => return self.cas_round_trip(session).await,
-            Req::Health | Req::Hello | Req::SignIn | Req::SignInSso => return Outcome::Unexpected,
+            Req::Health
+            | Req::Hello
+            | Req::SignIn
+            | Req::SignInSso
+            | Req::RollList
+            | Req::RollSheet
+            | Req::RollSave => return Outcome::Unexpected,
         };
         let sent = self
             .client
@@ -183,6 +191,51 @@ impl Http {
         match sent {
             Ok(res) => {
                 let outcome = classify(&res, StatusCode::OK);
+                drain(res).await.err().unwrap_or(outcome)
+            }
+            Err(e) => transport(&e),
+        }
+    }
+
+    /// A GET of `path` by a signed-in browser: the page's HTML when it answers 200.
+    pub async fn get_html(&self, path: &str, session: &Session) -> (Outcome, Option<String>) {
+        let Ok(url) = self.base.join(path) else {
+            return (Outcome::Unexpected, None);
+        };
+        match self
+            .client
+            .get(url)
+            .header(COOKIE, session.cookie.clone())
+            .send()
+            .await
+        {
+            Ok(res) => {
+                let outcome = classify(&res, StatusCode::OK);
+                match res.text().await {
+                    Ok(html) if outcome == Outcome::Ok => (outcome, Some(html)),
+                    Ok(_) => (outcome, None),
+                    Err(e) => (transport(&e), None),
+                }
+            }
+            Err(e) => (transport(&e), None),
+        }
+    }
+
+    /// A form posted by a signed-in browser, which must answer 303 (saved, redirected).
+    pub async fn post_form(&self, path: &str, session: &Session, form: &[(String, String)]) -> Outcome {
+        let Ok(url) = self.base.join(path) else {
+            return Outcome::Unexpected;
+        };
+        match self
+            .client
+            .post(url)
+            .header(COOKIE, session.cookie.clone())
+            .form(form)
+            .send()
+            .await
+        {
+            Ok(res) => {
+                let outcome = classify(&res, StatusCode::SEE_OTHER);
                 drain(res).await.err().unwrap_or(outcome)
             }
             Err(e) => transport(&e),

@@ -57,6 +57,17 @@ impl Ctx {
         Ctx::new(self.http.clone(), self.accounts.clone())
     }
 
+    /// A new run over the same server with only the accounts of `profile` (e.g. `ENS`).
+    pub fn only(&self, profile: &str) -> Arc<Ctx> {
+        let accounts: Vec<Account> = self
+            .accounts
+            .iter()
+            .filter(|a| a.profile == profile)
+            .map(Account::clone_fresh)
+            .collect();
+        Ctx::new(self.http.clone(), Arc::new(accounts))
+    }
+
     pub fn session_count(&self) -> usize {
         self.sessions.read().map_or(0, |s| s.len())
     }

@@ -127,6 +127,18 @@ enum Command {
         #[arg(long, default_value_t = 32)]
         workers: usize,
     },
+    /// The 8:00 roll call: N teachers at once take the roll (day list, sheet, save), the server's
+    /// clock set to a school day.
+    Rollcall {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 200)]
+        teachers: usize,
+        /// The school day and time the server's clock starts at (every lesson of the day started
+        /// before it has its roll call open).
+        #[arg(long, default_value = "2026-12-07T16:55:00+01:00")]
+        at: String,
+    },
     /// A few seconds of p1, p2, p4 and cas at low rates on a tiny SQLite region; fails on any error.
     Smoke {
         #[arg(long, default_value = "target/debug/ardoise")]
@@ -305,6 +317,19 @@ async fn run(command: Command) -> Fallible<bool> {
             let d = secs(common.duration);
             let reports = with_server(&common, true, async |t: Target| {
                 Ok(vec![scenarios::p7(&t, workers, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
+        Command::Rollcall {
+            mut common,
+            teachers,
+            at,
+        } => {
+            common.settings.push(format!("clock_start=\"{at}\""));
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::rollcall(&t, teachers, d).await?])
             })
             .await?;
             (common, reports)

@@ -46,6 +46,18 @@ pub struct Account {
     pub device: Mutex<Option<String>>,
 }
 
+impl Account {
+    /// The same account for another run, its device cookie kept.
+    pub fn clone_fresh(&self) -> Account {
+        Account {
+            login: self.login.clone(),
+            profile: self.profile.clone(),
+            jointure: self.jointure.clone(),
+            device: Mutex::new(self.device.lock().ok().and_then(|d| d.clone())),
+        }
+    }
+}
+
 pub struct Region {
     pub work: PathBuf,
     pub data_dir: PathBuf,

@@ -402,3 +402,91 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
     r.notes = vec!["* messages: a stand-in page until issue 8".into()];
     Ok(r)
 }
+
+/// The roll-call links of a teacher's day page (`/appel/<lesson>/<day>`).
+fn roll_links(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = html
+        .match_indices("href=\"/appel/")
+        .filter_map(|(i, m)| {
+            let start = i + m.len() - "/appel/".len();
+            let end = html[start..].find('"')?;
+            Some(html[start..start + end].to_string())
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The students of a roll-call sheet (its `m-<id>` radio groups), in order.
+fn sheet_students(html: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = html
+        .match_indices("name=\"m-")
+        .filter_map(|(i, m)| {
+            let start = i + m.len();
+            html.get(start..start + 36)
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// **The 8:00 roll call**: `teachers` teachers signed in beforehand, all working at once, each
+/// repeating what a teacher does at the start of a lesson: the day's lessons (`/appel`), one lesson's
+/// sheet, and its roll saved with one student absent and one late (a different pair each time, so
+/// every save writes). The server's clock is set to a school day (`clock_start`) so the rolls are
+/// open. The figures: saves per second and the latency of each step.
+pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallible<Report> {
+    let ctx = t.ctx.only("ENS");
+    ctx.presign(teachers).await?;
+    let t = Target { pid: t.pid, ctx };
+    let meter = measure(&t, duration);
+    static TURN: AtomicU64 = AtomicU64::new(0);
+    closed_loop(&t.ctx, teachers, duration, |ctx, w| {
+        async move {
+            let i = TURN.fetch_add(1, Ordering::Relaxed);
+            let Some(s) = ctx.session(w as u64) else {
+                return;
+            };
+            let started = now();
+            let (outcome, day) = ctx.http.get_html("/appel", &s).await;
+            ctx.rec.record(Req::RollList, outcome, started.elapsed());
+            let links = day.as_deref().map(roll_links).unwrap_or_default();
+            if links.is_empty() {
+                // No lesson today (or an error already counted): this teacher rests a while.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                return;
+            }
+            let lesson = &links[(rand(i) % links.len() as u64) as usize];
+            let started = now();
+            let (outcome, sheet) = ctx.http.get_html(lesson, &s).await;
+            ctx.rec.record(Req::RollSheet, outcome, started.elapsed());
+            let Some(sheet) = sheet else {
+                return;
+            };
+            let students = sheet_students(&sheet);
+            let (Some(csrf), false) = (crate::client::csrf_token(&sheet), students.is_empty()) else {
+                ctx.rec.record(Req::RollSave, Outcome::Unexpected, Duration::ZERO);
+                return;
+            };
+            let absent = students[(rand(i ^ 1) % students.len() as u64) as usize];
+            let late = students[(rand(i ^ 2) % students.len() as u64) as usize];
+            let mut form = vec![
+                ("csrf_token".to_string(), csrf.to_string()),
+                (format!("m-{absent}"), "absent".to_string()),
+            ];
+            if late != absent {
+                form.push((format!("m-{late}"), "retard".to_string()));
+                form.push((format!("r-{late}"), (5 + rand(i ^ 3) % 10).to_string()));
+            }
+            let started = now();
+            let outcome = ctx.http.post_form(lesson, &s, &form).await;
+            ctx.rec.record(Req::RollSave, outcome, started.elapsed());
+        }
+    })
+    .await;
+    let settings = format!(
+        "{teachers} teachers at once, closed loop (list, sheet, save), {} s",
+        duration.as_secs_f64()
+    );
+    Ok(report(&t.ctx, "Roll call at 8:00", settings, meter.await?))
+}

@@ -21,7 +21,8 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
         duration: 3.0,
         timeout: 10.0,
         accounts: 200,
-        settings: vec![],
+        // A Monday afternoon, so the teachers' roll calls of the day are open.
+        settings: vec!["clock_start = \"2026-12-07T16:55:00+01:00\"".into()],
         server_log: "warn".into(),
         keep,
         json,
@@ -53,6 +54,7 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
             scenarios::p2(&fresh(), &p2, d).await?,
             scenarios::p4(&fresh(), &p4, d).await?,
             scenarios::cas(&fresh(), 4, Duration::from_secs(2)).await?,
+            scenarios::rollcall(&fresh(), 4, Duration::from_secs(2)).await?,
         ])
     })
     .await?;

@@ -46,9 +46,12 @@ pub enum Req {
     Homework,
     Grades,
     Messages,
+    RollList,
+    RollSheet,
+    RollSave,
 }
 
-pub const ALL: [Req; 9] = [
+pub const ALL: [Req; 12] = [
     Req::Health,
     Req::Hello,
     Req::SignIn,
@@ -58,6 +61,9 @@ pub const ALL: [Req; 9] = [
     Req::Homework,
     Req::Grades,
     Req::Messages,
+    Req::RollList,
+    Req::RollSheet,
+    Req::RollSave,
 ];
 
 impl Req {
@@ -72,6 +78,9 @@ impl Req {
             Req::Homework => "homework",
             Req::Grades => "grades/CAS",
             Req::Messages => "messages*",
+            Req::RollList => "roll: my lessons",
+            Req::RollSheet => "roll: sheet",
+            Req::RollSave => "roll: save",
         }
     }
 
@@ -87,6 +96,9 @@ impl Req {
             Req::Homework => "GET /devoirs (the to-do list; a teacher's homework)",
             Req::Grades => "GET /cas/login + /cas/p3/serviceValidate",
             Req::Messages => "GET /compte/sessions (stand-in until issue 8)",
+            Req::RollList => "GET /appel (the teacher's lessons of the day)",
+            Req::RollSheet => "GET /appel/{lesson}/{day} (the class list with its marks)",
+            Req::RollSave => "POST /appel/{lesson}/{day} (one or two absent or late, 303)",
         }
     }
 }

@@ -40,6 +40,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Days an activation code stays valid.
     pub activation_days: i64,
+    /// Pretend the clock read this instant (RFC 3339, e.g. `2026-12-07T07:55:00+01:00`) when the
+    /// server started, and run on from there: load tests and demonstrations of a school day (a roll
+    /// call opens only around its lesson). Never set in production.
+    pub clock_start: Option<String>,
     /// Profiles that must use a second factor (codes: DIR, EVS, ETA, ENS…).
     pub mfa_required: Vec<String>,
     /// Idle time per profile code, overriding `session_idle_secs` (e.g. `DIR = 1800`).
@@ -107,6 +111,7 @@ impl Default for Settings {
             admission_standing_ms: 100,
             public_url: None,
             activation_days: 60,
+            clock_start: None,
             mfa_required: vec!["DIR".into(), "EVS".into(), "ETA".into()],
             session_idle_by_profile: Default::default(),
             smtp_url: None,
@@ -124,6 +129,22 @@ impl Default for Settings {
 pub type ServiceSettings = sso::ServiceSpec;
 
 impl Settings {
+    /// The clock the server runs on: the system's, or one shifted to `clock_start`.
+    pub fn clock(&self) -> Result<std::sync::Arc<dyn kernel::Clock>, crate::Error> {
+        match self.clock_start.as_deref() {
+            None | Some("") => Ok(std::sync::Arc::new(kernel::SystemClock)),
+            Some(s) => {
+                let start: jiff::Timestamp = s
+                    .parse()
+                    .map_err(|e| crate::Error::Config(format!("ARDOISE_CLOCK_START « {s} » : {e}")))?;
+                tracing::warn!(start = %start, "the clock is shifted (ARDOISE_CLOCK_START): not for production");
+                Ok(std::sync::Arc::new(kernel::ShiftedClock::starting_at(
+                    kernel::Timestamp(start.as_millisecond()),
+                )))
+            }
+        }
+    }
+
     /// The connected services of the configuration file, checked (ids and OIDC client ids unique).
     pub fn services(&self) -> Result<Vec<sso::Service>, Error> {
         sso::registry::check_all(&self.services).map_err(Error::Config)
@@ -219,6 +240,9 @@ impl Settings {
         env_parse("ARDOISE_ADMISSION_WAIT_MS", &mut self.admission_wait_ms)?;
         env_parse("ARDOISE_ADMISSION_STANDING_MS", &mut self.admission_standing_ms)?;
         env_parse("ARDOISE_ACTIVATION_DAYS", &mut self.activation_days)?;
+        if let Ok(start) = std::env::var("ARDOISE_CLOCK_START") {
+            self.clock_start = Some(start);
+        }
         env_parse("ARDOISE_MAX_UPLOAD_BYTES", &mut self.max_upload_bytes)?;
         if let Ok(list) = std::env::var("ARDOISE_MFA_REQUIRED") {
             self.mfa_required = list

@@ -36,6 +36,10 @@ pub fn demo_params() -> Params {
 pub async fn generate(app: &App, params: &Params, password_for_all: Option<&str>) -> Result<Report, Error> {
     let report = generator::generate(&app.db, params).await?;
     homework::seed_demo(&app.db, app.identity.now()).await?;
+    grades::seed_demo(&app.db, app.identity.now()).await?;
+    grades::reportcards::seed_demo(&app.db, app.identity.now()).await?;
+    attendance::discipline::seed_demo(&app.db, app.identity.now()).await?;
+    attendance::seed_demo(&app.db, app.identity.now()).await?;
     // Every teaching gets its weekly lessons, for the school year of today.
     let today = timetable::service::civil_day(app.identity.now());
     let year = timetable::calendar::Calendar::national("B", timetable::calendar::Calendar::year_of(today));

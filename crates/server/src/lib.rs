@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+mod lessons;
 mod marks;
 mod router;
 mod wickets;
@@ -89,13 +90,20 @@ impl App {
             .with_public_url(&settings.public_url())
             .with_marks(Arc::new(marks::HomeworkMarks(db.clone())));
         let blobs = blob::Blobs::new(settings.data_dir.join("blobs"), settings.max_upload_bytes);
-        let homework = homework::Homework::new(db.clone(), clock.clone(), blobs);
+        let homework = homework::Homework::new(db.clone(), clock.clone(), blobs.clone());
+        let grades = grades::Grades::new(db.clone(), clock.clone(), blobs.clone());
+        let attendance = attendance::Attendance::new(db.clone(), clock.clone(), blobs)
+            .with_lessons(lessons::for_attendance(&timetable));
         let router = router(
             db.clone(),
             identity.clone(),
             sso.clone(),
-            timetable,
-            homework,
+            router::Features {
+                timetable,
+                homework,
+                grades,
+                attendance,
+            },
             settings.admission(),
         );
         Ok(App {

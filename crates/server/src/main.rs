@@ -138,7 +138,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Error> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     init_logs(&settings.log_format);
-    let clock: Arc<dyn kernel::Clock> = Arc::new(kernel::SystemClock);
+    let clock: Arc<dyn kernel::Clock> = settings.clock()?;
     match cli.command {
         Command::Serve { listen, data } => {
             if let Some(l) = listen {

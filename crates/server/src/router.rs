@@ -18,18 +18,33 @@ use web::AppError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The school-life features, each its own crate, mounted side by side.
+pub struct Features {
+    pub timetable: timetable::Timetable,
+    pub homework: homework::Homework,
+    pub grades: grades::Grades,
+    pub attendance: attendance::Attendance,
+}
+
 pub fn router(
     db: Db,
     identity: Identity,
     sso: sso::Sso,
-    timetable: timetable::Timetable,
-    homework: homework::Homework,
+    features: Features,
     admission: web::admission::Admission,
 ) -> Router {
+    let Features {
+        timetable,
+        homework,
+        grades,
+        attendance,
+    } = features;
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
     tiles.extend(timetable::tiles());
     tiles.extend(homework::tiles());
+    tiles.extend(grades::tiles());
+    tiles.extend(attendance::tiles());
     tiles.extend(import::tiles());
     tiles.extend(sso::tiles());
     let portal = Portal::new(tiles).with_launcher(std::sync::Arc::new(sso.clone()));
@@ -41,6 +56,8 @@ pub fn router(
         .merge(sso::routes().with_state(sso))
         .merge(timetable::routes().with_state(timetable))
         .merge(homework::routes(homework))
+        .merge(grades::routes(grades))
+        .merge(attendance::routes(attendance))
         .merge(web::assets::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz).with_state(db))

@@ -111,6 +111,20 @@ impl TestApp {
         b
     }
 
+    /// A browser signed in as the person `id`, any account of the region (given the demo password first).
+    pub async fn signed_in_as(&self, id: uuid::Uuid) -> Browser {
+        let person = directory::store::person(&self.app.db, kernel::UserId(id))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no person {id}"));
+        self.app
+            .identity
+            .set_password(kernel::UserId(id), DEMO_PASSWORD)
+            .await
+            .unwrap();
+        self.signed_in(&person.login).await
+    }
+
     /// The id of the person signing in as `login` (panics when there is none: a test's mistake).
     pub async fn user_id(&self, login: &str) -> uuid::Uuid {
         directory::Directory::new(self.app.db.clone())

@@ -30,6 +30,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../static/saml-post.js"),
     },
+    Asset {
+        name: "live.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../static/live.js"),
+    },
 ];
 
 /// FNV-1a: enough to change the URL when the content changes.
@@ -75,6 +80,11 @@ pub fn icon_url() -> &'static str {
 /// The script that submits the SAML identity provider's POST form.
 pub fn saml_post_url() -> &'static str {
     url_of("saml-post.js")
+}
+
+/// The script that refreshes a page's live parts (`data-live`), such as the school-life dashboard.
+pub fn live_url() -> &'static str {
+    url_of("live.js")
 }
 
 async fn serve(Path(file): Path<String>) -> Response {

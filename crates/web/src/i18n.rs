@@ -49,10 +49,8 @@ macro_rules! resources {
     };
 }
 
-const FR: &[&str] =
-    resources!("fr": "web", "identity", "directory", "portal", "sso", "timetable", "homework");
-const EN: &[&str] =
-    resources!("en": "web", "identity", "directory", "portal", "sso", "timetable", "homework");
+const FR: &[&str] = resources!("fr": "web", "identity", "directory", "portal", "sso", "timetable", "homework", "grades", "reportcards", "attendance", "discipline");
+const EN: &[&str] = resources!("en": "web", "identity", "directory", "portal", "sso", "timetable", "homework", "grades", "reportcards", "attendance", "discipline");
 
 struct Catalog {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,

@@ -310,12 +310,24 @@ impl Timetable {
     pub async fn occurrence(&self, viewer: &Viewer, lesson: Uuid, day: Date) -> Result<Occurrence, AppError> {
         let l = self.lesson(viewer, lesson).await?;
         let school = viewer.context.school().ok_or(AppError::NotFound)?;
+        self.occurrence_on(school, l, day)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn occurrence_on(
+        &self,
+        school: SchoolId,
+        l: model::Lesson,
+        day: Date,
+    ) -> Result<Option<Occurrence>, db::Error> {
         let calendar = self.calendar(school, day).await?;
         let changes = store::changes(&self.db, school, &[l.id], day, day).await?;
-        model::occurrences(&calendar, std::slice::from_ref(&l), &changes, day, day)
-            .into_iter()
-            .next()
-            .ok_or(AppError::NotFound)
+        Ok(
+            model::occurrences(&calendar, std::slice::from_ref(&l), &changes, day, day)
+                .into_iter()
+                .next(),
+        )
     }
 
     /// The next lesson of the same class and subject after `day` (within four weeks), not cancelled: where
@@ -341,6 +353,45 @@ impl Timetable {
             .into_iter()
             .find(|o| !o.cancelled)
             .map(|o| (o.lesson.id, o.day)))
+    }
+
+    /// The occurrences of one day, changes applied, for another feature joined by the server (the roll
+    /// call): a teacher's (their own lessons and those they replace in) or, with `None`, the whole
+    /// school's. The caller has checked the viewer's rights.
+    pub async fn day_of(
+        &self,
+        school: SchoolId,
+        teacher: Option<Uuid>,
+        day: Date,
+    ) -> Result<Vec<Occurrence>, db::Error> {
+        let calendar = self.calendar(school, day).await?;
+        let lessons = match teacher {
+            Some(t) => store::lessons(&self.db, school, &Whose::Teacher(t), day, day).await?,
+            None => store::lessons_of_school(&self.db, school, day, day).await?,
+        };
+        let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
+        let changes = store::changes(&self.db, school, &ids, day, day).await?;
+        let mut all = model::occurrences(&calendar, &lessons, &changes, day, day);
+        if let Some(me) = teacher {
+            all.retain(|o| {
+                o.teachers.iter().any(|t| t.id == me) || o.lesson.teachers.iter().any(|t| t.id == me)
+            });
+        }
+        Ok(all)
+    }
+
+    /// One occurrence, changes applied, for another feature joined by the server; `None` when the
+    /// lesson does not fall on that day. The caller has checked the viewer's rights.
+    pub async fn occurrence_of(
+        &self,
+        school: SchoolId,
+        lesson: Uuid,
+        day: Date,
+    ) -> Result<Option<Occurrence>, db::Error> {
+        match store::lesson(&self.db, school, lesson).await? {
+            Some(l) => self.occurrence_on(school, l, day).await,
+            None => Ok(None),
+        }
     }
 
     /// Records what changes for one occurrence (or restores it), and tells the people concerned through

@@ -209,6 +209,13 @@ pub async fn lesson(db: &Db, school: SchoolId, id: Uuid) -> Result<Option<Lesson
     Ok(merge(rows).into_iter().next())
 }
 
+/// Every lesson of the school valid at some day between `from` and `to`.
+pub async fn lessons_of_school(db: &Db, school: SchoolId, from: Date, to: Date) -> Result<Vec<Lesson>> {
+    let q = lessons_query(school, from, to);
+    let rows: Vec<LessonRow> = db.fetch_all(&q).await?;
+    Ok(merge(rows))
+}
+
 /// Rows come one per (lesson, teacher), ordered by lesson: one `Lesson` each.
 fn merge(rows: Vec<LessonRow>) -> Vec<Lesson> {
     let mut out: Vec<Lesson> = vec![];

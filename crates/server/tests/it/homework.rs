@@ -42,22 +42,6 @@ async fn demo_class(t: &TestApp) -> (Uuid, Uuid, String, String) {
     t.db().fetch_one(&q).await.unwrap()
 }
 
-/// A browser signed in as the person `id` (given the demo password first).
-async fn sign_in_as(t: &TestApp, id: Uuid) -> Browser {
-    let q = Query::select()
-        .column(a("login"))
-        .from(a("users"))
-        .and_where(Expr::col(a("id")).eq(id))
-        .to_owned();
-    let (login,): (String,) = t.db().fetch_one(&q).await.unwrap();
-    t.app
-        .identity
-        .set_password(kernel::UserId(id), testkit::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    t.signed_in(&login).await
-}
-
 /// A student of the school in another division than `class`.
 async fn student_of_another_class(t: &TestApp, school: Uuid, class: Uuid) -> Uuid {
     let q = Query::select()
@@ -450,7 +434,7 @@ async fn families_and_other_classes_see_only_what_is_theirs() {
     );
 
     // A student of another class sees nothing of it, not even that it exists.
-    let other = sign_in_as(&t, stranger).await;
+    let other = t.signed_in_as(stranger).await;
     let (_, list) = other.get_html("/devoirs").await;
     assert!(!list.contains("Exercices 4 et 5 page 32"));
     assert_eq!(other.get_html(&path).await.0, 404);
@@ -489,7 +473,7 @@ async fn only_the_classs_teacher_writes_its_log_in_their_subject() {
     let (c, l) = (class.to_string(), lesson.to_string());
 
     // A colleague of the class reads its log but does not write in demo.prof's subject.
-    let colleague = sign_in_as(&t, colleague).await;
+    let colleague = t.signed_in_as(colleague).await;
     let (status, log) = colleague.get_html(&format!("/cahier/classe/{class}")).await;
     assert_eq!(status, 200);
     assert!(log.contains("Théorème de Pythagore"));
@@ -517,7 +501,7 @@ async fn only_the_classs_teacher_writes_its_log_in_their_subject() {
     assert_eq!(res.status(), 403);
 
     // A teacher who does not teach the class neither reads nor writes it.
-    let stranger = sign_in_as(&t, stranger).await;
+    let stranger = t.signed_in_as(stranger).await;
     let token = token_of(&stranger, "/cahier").await;
     assert_eq!(
         stranger

@@ -3,12 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers of tests fail loudly on purpose
 
 mod activation;
+mod attendance;
 mod auth;
 #[cfg(feature = "peer-tests")]
 mod cas;
+mod discipline;
 #[cfg(feature = "peer-tests")]
 mod federation;
 mod generator;
+mod grades;
 mod homework;
 mod import;
 mod mfa;
@@ -16,6 +19,7 @@ mod mfa;
 mod oidc;
 mod ops;
 mod recovery;
+mod report_cards;
 #[cfg(feature = "peer-tests")]
 mod saml_idp;
 mod tenancy;
