@@ -120,6 +120,13 @@ pub struct RollSheet {
     pub may_take: bool,
 }
 
+/// What a saved roll call counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RollSaved {
+    pub absent: i32,
+    pub late: i32,
+}
+
 /// One of a teacher's lessons of the day, and where its roll call stands.
 #[derive(Debug, Clone)]
 pub struct DayLesson {
@@ -331,7 +338,7 @@ impl Attendance {
         lesson: Uuid,
         day: Date,
         marks: &[(Uuid, Mark)],
-    ) -> Result<RollCall, AppError> {
+    ) -> Result<RollSaved, AppError> {
         let (school, slot, teaches) = self.slot_for(v, lesson, day).await?;
         if slot.cancelled {
             return Err(AppError::BadRequest(Msg::new("att-error-cancelled")));
@@ -444,9 +451,7 @@ impl Attendance {
         )
         .await?;
         tx.commit().await?;
-        store::roll_call(&self.db, school, lesson, &day_s)
-            .await?
-            .ok_or(AppError::NotFound)
+        Ok(RollSaved { absent, late })
     }
 
     /// The school-life office's day: rolls not taken, absences, lateness, justifications to decide.
