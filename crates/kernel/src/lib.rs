@@ -6,9 +6,12 @@ mod profile;
 pub mod text;
 mod uai;
 
+pub mod school_time;
+
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock, Timestamp};
 pub use ids::{ClassId, RegionId, SchoolId, UserId, new_id};
 pub use profile::{Profile, UnknownProfile};
+pub use school_time::{SCHOOL_TZ, school_day_and_minute, school_tz};
 pub use uai::{InvalidUai, Uai};
 
 /// Where a person is acting: one profile in one school, or the regional administration.

@@ -254,6 +254,13 @@ impl Browser {
         (status, res.text().await.unwrap())
     }
 
+    /// The CSRF token of the form on the page at `path` (which must answer 200).
+    pub async fn form_token(&self, path: &str) -> String {
+        let (status, html) = self.get_html(path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+        csrf_token(&html).unwrap_or_else(|| panic!("no form on {path}"))
+    }
+
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))

@@ -14,7 +14,10 @@ pub mod pdf;
 pub mod security;
 
 pub use current_user::{ContextChoice, CurrentUser, SessionExpired};
+mod field;
+
 pub use error::{AppError, ErrorPage, Msg, render_error_pages, url_encode};
+pub use field::FieldError;
 pub use i18n::{Lang, Tr};
 pub use layout::{Chrome, page, user_page};
 

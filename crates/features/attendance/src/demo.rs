@@ -9,7 +9,6 @@ use kernel::{Context, Profile, Timestamp, UserId};
 use uuid::Uuid;
 
 use crate::model::{Kind, Source, Status};
-use crate::service::school_tz;
 use crate::store::{self, NewAbsence};
 
 /// The `n`-th school day (Monday to Friday) before `day`.
@@ -50,10 +49,7 @@ pub async fn seed_demo(db: &Db, now: Timestamp) -> db::Result<()> {
         .into_iter()
         .find(|c| c.kind == "classe")
         .map(|c| c.id);
-    let today = jiff::Timestamp::from_millisecond(now.0)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned(school_tz())
-        .date();
+    let (today, _) = kernel::school_day_and_minute(now);
     let reasons = store::reasons(db, school).await?;
     let sick = reasons.iter().find(|r| r.code == "MALADIE").map(|r| r.id);
     let days: Vec<String> = [8, 2, 1]

@@ -335,12 +335,7 @@ fn roll_page(
         .taken
         .as_ref()
         .map(|r| {
-            let at = jiff::Timestamp::from_millisecond(r.updated_at)
-                .map(|ts| {
-                    let z = ts.to_zoned(crate::service::school_tz());
-                    hhmm(i32::from(z.hour()) * 60 + i32::from(z.minute()))
-                })
-                .unwrap_or_default();
+            let at = hhmm(kernel::school_day_and_minute(kernel::Timestamp(r.updated_at)).1);
             t.with("att-roll-saved-at", "time", &at)
         })
         .unwrap_or_default();

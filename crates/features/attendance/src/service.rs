@@ -232,13 +232,7 @@ impl Attendance {
 
     /// Today's date and the minute of the day, school time.
     pub fn school_now(&self) -> (Date, i32) {
-        let zoned = jiff::Timestamp::from_millisecond(self.now().0)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_zoned(school_tz());
-        (
-            zoned.date(),
-            i32::from(zoned.hour()) * 60 + i32::from(zoned.minute()),
-        )
+        kernel::school_day_and_minute(self.now())
     }
 
     fn window_of(&self, slot: &Slot) -> Window {
@@ -875,7 +869,4 @@ pub fn check_document(name: &str, size: u64, max: u64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Schools keep French time.
-pub fn school_tz() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC)
-}
+pub use kernel::school_tz;

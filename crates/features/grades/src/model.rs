@@ -3,7 +3,6 @@
 //! are, and the default periods of a school year. The arithmetic of averages is in `averages`.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use kernel::{Profile, Timestamp};
 
 use crate::averages::Outcome;
@@ -17,32 +16,9 @@ pub const MAX_COEFFICIENT: u32 = 100 * 100;
 /// Periods a school year may have (trimesters: 3, semesters: 2).
 pub const MAX_PERIODS: usize = 4;
 
-/// A bad form field: the Fluent keys of the field's label and of the problem, shown together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub problem: &'static str,
-    pub args: Vec<(&'static str, String)>,
-}
+pub use web::FieldError;
 
-impl FieldError {
-    pub fn new(field: &'static str, problem: &'static str) -> FieldError {
-        FieldError {
-            field,
-            problem,
-            args: vec![],
-        }
-    }
-
-    pub fn arg(mut self, name: &'static str, value: impl ToString) -> FieldError {
-        self.args.push((name, value.to_string()));
-        self
-    }
-}
-
-pub fn school_tz() -> TimeZone {
-    TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
-}
+pub use kernel::school_tz;
 
 /// A calendar day, 'YYYY-MM-DD' and nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -41,23 +41,15 @@ impl From<FieldError> for Error {
     }
 }
 
-fn field_msg(f: FieldError) -> Msg {
-    let mut msg = Msg::new(f.problem);
-    for (k, v) in f.args {
-        msg = msg.arg(k, v);
-    }
-    msg
-}
-
 impl From<Error> for AppError {
     fn from(e: Error) -> Self {
         match e {
             Error::Db(e) => e.into(),
             Error::NotFound => AppError::NotFound,
             Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => AppError::BadRequest(field_msg(f)),
+            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
             Error::Fields(mut fs) => match fs.drain(..).next() {
-                Some(f) => AppError::BadRequest(field_msg(f)),
+                Some(f) => AppError::BadRequest(f.problem_msg()),
                 None => AppError::BadRequest(Msg::new("gr-problem-required")),
             },
             Error::Marks(rows) => match rows.into_iter().next() {

@@ -3,7 +3,6 @@
 //! ('YYYY-MM-DD', Europe/Paris); instants are `Timestamp`s.
 
 use jiff::civil::{Date, DateTime};
-use jiff::tz::TimeZone;
 use kernel::{Profile, Timestamp};
 
 /// Longest title, text and link accepted (characters).
@@ -13,34 +12,9 @@ pub const MAX_URL: usize = 2_000;
 /// Files one form may carry.
 pub const MAX_FILES_PER_FORM: usize = 5;
 
-/// The time zone of French metropolitan schools (the only one the directory knows today).
-pub fn school_tz() -> TimeZone {
-    TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
-}
+pub use kernel::school_tz;
 
-/// A bad form field: the Fluent key of the field's label and of the problem, shown together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub problem: &'static str,
-    /// Arguments of the problem's message (a file's name and size…).
-    pub args: Vec<(&'static str, String)>,
-}
-
-impl FieldError {
-    pub fn new(field: &'static str, problem: &'static str) -> FieldError {
-        FieldError {
-            field,
-            problem,
-            args: vec![],
-        }
-    }
-
-    pub fn arg(mut self, name: &'static str, value: impl ToString) -> FieldError {
-        self.args.push((name, value.to_string()));
-        self
-    }
-}
+pub use web::FieldError;
 
 /// A calendar day, 'YYYY-MM-DD' and nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

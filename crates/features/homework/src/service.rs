@@ -11,7 +11,7 @@ use directory::model::{Class, Person};
 use directory::store::{self as dir, Teaching};
 use kernel::{ClassId, Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use uuid::Uuid;
-use web::{AppError, Msg};
+use web::AppError;
 
 pub use crate::files::Upload;
 use crate::model::{self, Access, Day, FieldError, Relation};
@@ -46,13 +46,7 @@ impl From<Error> for AppError {
             Error::Blob(e) => AppError::internal(e),
             Error::NotFound => AppError::NotFound,
             Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => {
-                let mut msg = Msg::new(f.problem);
-                for (k, v) in f.args {
-                    msg = msg.arg(k, v);
-                }
-                AppError::BadRequest(msg)
-            }
+            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
         }
     }
 }

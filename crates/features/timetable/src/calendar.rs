@@ -5,8 +5,7 @@
 
 use jiff::civil::{Date, Weekday};
 
-/// The time zone of every school of the region (metropolitan France).
-pub const SCHOOL_TZ: &str = "Europe/Paris";
+pub use kernel::SCHOOL_TZ;
 
 /// A holiday period, both days included.
 #[derive(Debug, Clone, PartialEq, Eq)]

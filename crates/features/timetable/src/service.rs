@@ -13,7 +13,7 @@ use sea_query::{Alias, Expr, ExprTrait, Query};
 use uuid::Uuid;
 use web::{AppError, Msg};
 
-use crate::calendar::{Calendar, SCHOOL_TZ, WeekKind, add_days};
+use crate::calendar::{Calendar, WeekKind, add_days};
 use crate::model::{self, Occurrence, Relation, Whose};
 use crate::store;
 
@@ -477,7 +477,7 @@ pub struct ChangeForm {
 
 /// The civil day of an instant in the schools' time zone.
 pub fn civil_day(at: Timestamp) -> Date {
-    let tz = jiff::tz::TimeZone::get(SCHOOL_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = kernel::school_tz();
     jiff::Timestamp::from_millisecond(at.0)
         .map(|ts| ts.to_zoned(tz).date())
         .unwrap_or(Date::ZERO)
@@ -485,7 +485,7 @@ pub fn civil_day(at: Timestamp) -> Date {
 
 /// The instant of `minutes` after midnight on `day`, school time.
 pub fn instant(day: Date, minutes: i32) -> jiff::Timestamp {
-    let tz = jiff::tz::TimeZone::get(SCHOOL_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = kernel::school_tz();
     let time = jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0)
         .unwrap_or(jiff::civil::Time::MIN);
     day.to_datetime(time)

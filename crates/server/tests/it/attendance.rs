@@ -3,7 +3,7 @@
 //! beforehand, and who may see and do what.
 
 use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
-use testkit::{Browser, TestApp, csrf_token, location};
+use testkit::{TestApp, csrf_token, location};
 use uuid::Uuid;
 
 fn a(n: &str) -> Alias {
@@ -65,12 +65,6 @@ fn set_clock(t: &TestApp, day: jiff::civil::Date, minute: i32) {
     t.clock.advance_secs((target - now) / 1000);
 }
 
-async fn token(b: &Browser, path: &str) -> String {
-    let (status, html) = b.get_html(path).await;
-    assert_eq!(status, 200, "{path}: {html}");
-    csrf_token(&html).unwrap()
-}
-
 /// The value of the `<option>` whose text is `label`.
 fn option_value(html: &str, label: &str) -> String {
     let end = html
@@ -119,7 +113,7 @@ async fn the_teacher_takes_the_roll_the_family_justifies_and_the_office_decides(
         "the day's list links to the lesson's roll call: {list}"
     );
     assert!(list.contains("Appel pas encore ouvert"), "{list}");
-    let csrf = token(&prof, &roll).await;
+    let csrf = prof.form_token(&roll).await;
     let m_eleve = format!("m-{eleve}");
     let res = prof
         .post_form(&roll, &[("csrf_token", &csrf), (&m_eleve, "absent")])
@@ -365,7 +359,7 @@ async fn only_the_lessons_teacher_and_the_office_take_its_roll_and_families_see_
     let (colleague,): (Uuid,) = t.db().fetch_one(&q).await.unwrap();
     let colleague = t.signed_in_as(colleague).await;
     assert_eq!(colleague.get(&roll).await.status(), 404);
-    let csrf = token(&colleague, "/appel").await;
+    let csrf = colleague.form_token("/appel").await;
     let m = format!("m-{eleve}");
     let res = colleague
         .post_form(&roll, &[("csrf_token", &csrf), (&m, "absent")])
@@ -374,7 +368,7 @@ async fn only_the_lessons_teacher_and_the_office_take_its_roll_and_families_see_
 
     // The teacher of the lesson: a student of another class cannot be marked, nor a silly lateness.
     let prof = t.signed_in("demo.prof").await;
-    let csrf = token(&prof, &roll).await;
+    let csrf = prof.form_token(&roll).await;
     let stranger = {
         let q = Query::select()
             .column(a("student_id"))
@@ -420,7 +414,7 @@ async fn only_the_lessons_teacher_and_the_office_take_its_roll_and_families_see_
         .await;
     assert_eq!(res.status(), 403);
     let cpe = t.signed_in("demo.cpe").await;
-    let csrf_c = token(&cpe, &roll).await;
+    let csrf_c = cpe.form_token(&roll).await;
     let res = cpe
         .post_form(&roll, &[("csrf_token", &csrf_c), (&m, "absent")])
         .await;

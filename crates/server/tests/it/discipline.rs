@@ -106,12 +106,6 @@ async fn name_of(t: &TestApp, id: Uuid) -> String {
     format!("{first} {last}")
 }
 
-async fn token(b: &Browser, path: &str) -> String {
-    let (status, html) = b.get_html(path).await;
-    assert_eq!(status, 200, "{path}: {html}");
-    csrf_token(&html).unwrap()
-}
-
 /// A browser signed in as the person `id` (given the demo password first), acting as guardian in
 /// `school`.
 async fn guardian_in(t: &TestApp, id: Uuid, school: Uuid) -> Browser {
@@ -127,7 +121,7 @@ async fn guardian_in(t: &TestApp, id: Uuid, school: Uuid) -> Browser {
         .await
         .unwrap();
     let b = t.signed_in(&login).await;
-    let token = token(&b, "/").await;
+    let token = b.form_token("/").await;
     let res = b
         .post_form(
             "/contexte",
@@ -214,7 +208,7 @@ async fn a_teacher_punishes_a_student_of_their_class_and_marks_it_done() {
         "the class's students are offered"
     );
     let form = format!("{PUNISH}?eleve={mate}");
-    let token = token(&prof, &form).await;
+    let token = prof.form_token(&form).await;
     let m = mate.to_string();
     let mut fields = vec![
         ("csrf_token", token.as_str()),
@@ -292,7 +286,7 @@ async fn a_teacher_decides_no_sanction_and_reaches_no_student_beyond_their_class
     let mate = fresh_classmates(&t, class).await[0];
     let prof = t.signed_in("demo.prof").await;
     let cpe = t.signed_in("demo.cpe").await;
-    let (prof_token, cpe_token) = (token(&prof, PUNISH).await, token(&cpe, PUNISH).await);
+    let (prof_token, cpe_token) = (prof.form_token(PUNISH).await, cpe.form_token(PUNISH).await);
     let sanction = |token: &str, student: Uuid| {
         vec![
             ("csrf_token", token.to_string()),
@@ -400,7 +394,7 @@ async fn the_head_decides_sanctions_within_the_legal_limits() {
     let mate = fresh_classmates(&t, class).await[0];
     let m = mate.to_string();
     let head = t.signed_in("demo.direction").await;
-    let token = token(&head, &format!("{SANCTION}?eleve={mate}")).await;
+    let token = head.form_token(&format!("{SANCTION}?eleve={mate}")).await;
     let base = [
         ("csrf_token", token.as_str()),
         ("eleve", m.as_str()),
@@ -564,7 +558,7 @@ async fn families_see_their_childs_record_by_the_schools_rules_and_never_the_oth
     assert_eq!(location(&res), incident);
 
     let head = t.signed_in("demo.direction").await;
-    let head_token = token(&head, &incident).await;
+    let head_token = head.form_token(&incident).await;
     let blame = [
         ("csrf_token", head_token.as_str()),
         ("eleve", e.as_str()),

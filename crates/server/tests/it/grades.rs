@@ -100,7 +100,7 @@ async fn sign_in_as(t: &TestApp, id: Uuid) -> Browser {
 
 /// Acts as a parent in `school` (a parent may have children in several schools).
 async fn as_parent_in(b: &Browser, school: Uuid) {
-    let token = token_of(b, "/").await;
+    let token = b.form_token("/").await;
     let res = b
         .post_form(
             "/contexte",
@@ -108,12 +108,6 @@ async fn as_parent_in(b: &Browser, school: Uuid) {
         )
         .await;
     assert_eq!(res.status(), 303);
-}
-
-async fn token_of(b: &Browser, path: &str) -> String {
-    let (status, html) = b.get_html(path).await;
-    assert_eq!(status, 200, "{path}: {html}");
-    csrf_token(&html).unwrap()
 }
 
 /// Creates an evaluation through the form; returns its id.
@@ -126,7 +120,7 @@ async fn create(
     coefficient: &str,
     components: &[&str],
 ) -> Uuid {
-    let token = token_of(b, "/notes/evaluations/nouvelle").await;
+    let token = b.form_token("/notes/evaluations/nouvelle").await;
     let mut form = vec![
         ("csrf_token", token.as_str()),
         ("teaching", teaching),
@@ -150,7 +144,7 @@ async fn post_grid(
     extra: &[(&str, &str)],
 ) -> reqwest::Response {
     let path = format!("/notes/evaluations/{id}");
-    let token = token_of(b, &path).await;
+    let token = b.form_token(&path).await;
     let names: Vec<String> = marks.iter().map(|(s, _)| format!("note.{s}")).collect();
     let mut form: Vec<(&str, &str)> = vec![("csrf_token", &token)];
     for (name, (_, v)) in names.iter().zip(marks) {
@@ -279,7 +273,7 @@ async fn marks_are_entered_published_and_averaged_exactly() {
     );
 
     // Published (one by its button, one while saving), and announced once with the students concerned.
-    let token = token_of(&prof, &format!("/notes/evaluations/{first}")).await;
+    let token = prof.form_token(&format!("/notes/evaluations/{first}")).await;
     let res = prof
         .post_form(
             &format!("/notes/evaluations/{first}/publier"),
@@ -366,7 +360,7 @@ async fn marks_are_entered_published_and_averaged_exactly() {
     let (_, page) = student.get_html("/notes").await;
     assert_eq!(overall_in(&page), "12,00", "(14 + 10) / 2");
     let direction = t.signed_in("demo.direction").await;
-    let token = token_of(&direction, "/notes/periodes").await;
+    let token = direction.form_token("/notes/periodes").await;
     let coef = format!("coef.{subject}");
     let res = direction
         .post_form(
@@ -432,7 +426,7 @@ async fn teachers_mark_only_what_they_teach_and_families_see_only_their_own() {
     let (other, other_subject) = colleague(&t, class, &subject).await;
 
     // demo.prof does not teach the colleague's subject in this class: 403, nothing created.
-    let token = token_of(&prof, "/notes/evaluations/nouvelle").await;
+    let token = prof.form_token("/notes/evaluations/nouvelle").await;
     let res = prof
         .post_form(
             "/notes/evaluations/nouvelle",
@@ -490,7 +484,7 @@ async fn teachers_mark_only_what_they_teach_and_families_see_only_their_own() {
             .0,
         403
     );
-    let token = token_of(&colleague_browser, "/notes/evaluations").await;
+    let token = colleague_browser.form_token("/notes/evaluations").await;
     let field = format!("note.{}", pupils[0].id);
     let res = colleague_browser
         .post_form(

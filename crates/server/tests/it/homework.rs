@@ -88,12 +88,6 @@ async fn other_teachers(t: &TestApp, school: Uuid, class: Uuid, subject: &str) -
     (colleague, stranger)
 }
 
-async fn token_of(b: &Browser, path: &str) -> String {
-    let (status, html) = b.get_html(path).await;
-    assert_eq!(status, 200, "{path}: {html}");
-    csrf_token(&html).unwrap()
-}
-
 fn seance_path(class: Uuid, subject: &str, day: &str, lesson: Uuid) -> String {
     format!("/cahier/seance?classe={class}&matiere={subject}&jour={day}&cours={lesson}")
 }
@@ -119,7 +113,7 @@ fn seance_fields<'a>(
 /// next Wednesday, handed in online before Tuesday 18:00. Returns the homework's id.
 async fn prof_sets_homework(prof: &Browser, class: Uuid, subject: &str, lesson: Uuid) -> Uuid {
     let path = seance_path(class, subject, "2026-09-02", lesson);
-    let token = token_of(prof, &path).await;
+    let token = prof.form_token(&path).await;
     let (c, l) = (class.to_string(), lesson.to_string());
     let mut fields = seance_fields(&token, &c, subject, "2026-09-02", &l);
     fields.push(("content", "Théorème de Pythagore : énoncé et démonstration."));
@@ -258,7 +252,7 @@ async fn homework_is_set_handed_in_on_time_then_late_and_corrected() {
 
     // Handed in on time, with a file.
     let path = format!("/devoirs/{id}");
-    let token = token_of(&student, &path).await;
+    let token = student.form_token(&path).await;
     let res = student
         .post_multipart(
             &format!("{path}/rendre"),
@@ -336,7 +330,7 @@ async fn homework_is_set_handed_in_on_time_then_late_and_corrected() {
     // Handed in again after the deadline (Tuesday 18:00): late.
     t.clock.advance_secs(7 * 24 * 3600);
     let (student, prof) = (t.signed_in("demo.eleve").await, t.signed_in("demo.prof").await);
-    let token = token_of(&student, &path).await;
+    let token = student.form_token(&path).await;
     let res = student
         .post_multipart(
             &format!("{path}/rendre"),
@@ -354,7 +348,7 @@ async fn homework_is_set_handed_in_on_time_then_late_and_corrected() {
 
 /// Acts as a parent in `school` (demo.parent has children in two schools).
 async fn as_parent_in(b: &Browser, school: Uuid) {
-    let token = token_of(b, "/").await;
+    let token = b.form_token("/").await;
     let res = b
         .post_form(
             "/contexte",
@@ -383,7 +377,7 @@ async fn families_and_other_classes_see_only_what_is_theirs() {
     // A file over the limit is refused with a clear message, and nothing is recorded.
     let student = t.signed_in("demo.eleve").await;
     let path = format!("/devoirs/{id}");
-    let token = token_of(&student, &path).await;
+    let token = student.form_token(&path).await;
     let big = vec![b'x'; 60_000];
     let res = student
         .post_multipart(
@@ -477,7 +471,7 @@ async fn only_the_classs_teacher_writes_its_log_in_their_subject() {
     let (status, log) = colleague.get_html(&format!("/cahier/classe/{class}")).await;
     assert_eq!(status, 200);
     assert!(log.contains("Théorème de Pythagore"));
-    let token = token_of(&colleague, "/cahier").await;
+    let token = colleague.form_token("/cahier").await;
     let mut fields = seance_fields(&token, &c, &subject, "2026-09-02", &l);
     fields.push(("content", "Effacé"));
     assert_eq!(
@@ -502,7 +496,7 @@ async fn only_the_classs_teacher_writes_its_log_in_their_subject() {
 
     // A teacher who does not teach the class neither reads nor writes it.
     let stranger = t.signed_in_as(stranger).await;
-    let token = token_of(&stranger, "/cahier").await;
+    let token = stranger.form_token("/cahier").await;
     assert_eq!(
         stranger
             .get_html(&seance_path(class, &subject, "2026-09-02", lesson))
@@ -573,7 +567,7 @@ async fn a_granted_reader_reads_every_class_writes_nothing_and_the_log_outlives_
     let (status, home) = head.get_html("/cahier").await;
     assert_eq!(status, 200);
     assert!(home.contains(&class_name) && home.contains("/cahier/lecteurs"));
-    let token = token_of(&head, "/cahier/lecteurs").await;
+    let token = head.form_token("/cahier/lecteurs").await;
     let res = head
         .post_form(
             "/cahier/lecteurs",
@@ -627,7 +621,7 @@ async fn a_granted_reader_reads_every_class_writes_nothing_and_the_log_outlives_
 
     // Revoked, the access ends.
     let cpe_id = t.user_id("demo.cpe").await;
-    let token = token_of(&head, "/cahier/lecteurs").await;
+    let token = head.form_token("/cahier/lecteurs").await;
     let res = head
         .post_form(
             "/cahier/lecteurs/retirer",

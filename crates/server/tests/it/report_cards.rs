@@ -186,12 +186,6 @@ fn pdftotext(bytes: &[u8]) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-async fn token(b: &Browser, path: &str) -> String {
-    let (status, html) = b.get_html(path).await;
-    assert_eq!(status, 200, "{path}: {html}");
-    csrf_token(&html).unwrap()
-}
-
 /// The report cards of demo.eleve for the period: (id, version, published).
 async fn cards_of_eleve(t: &TestApp, d: &Demo) -> Vec<(Uuid, i32, Option<i64>)> {
     let q = Query::select()
@@ -246,7 +240,7 @@ async fn only_the_subject_teacher_writes_its_appraisals() {
     let other = sign_in_as(&t, colleague(&t, &d).await).await;
     let (status, _) = other.get_html(&sheet).await;
     assert_eq!(status, 403);
-    let own = token(&other, "/bulletins").await;
+    let own = other.form_token("/bulletins").await;
     let res = other
         .post_form(&sheet, &[("csrf_token", &own), (&field, "Usurpation")])
         .await;
@@ -272,7 +266,7 @@ async fn a_report_card_is_generated_published_and_downloaded_by_the_family_only(
         .post_form(
             &sheet,
             &[
-                ("csrf_token", &token(&prof, &sheet).await),
+                ("csrf_token", &prof.form_token(&sheet).await),
                 (&format!("appreciation-{}", d.eleve), appraisal),
             ],
         )
@@ -285,7 +279,7 @@ async fn a_report_card_is_generated_published_and_downloaded_by_the_family_only(
         .post_form(
             &format!("{class_page}/appreciations"),
             &[
-                ("csrf_token", &token(&head, &class_page).await),
+                ("csrf_token", &head.form_token(&class_page).await),
                 (&format!("generale-{}", d.eleve), general),
             ],
         )
@@ -293,7 +287,7 @@ async fn a_report_card_is_generated_published_and_downloaded_by_the_family_only(
     assert_eq!(res.status(), 303);
 
     let direction = t.signed_in("demo.direction").await;
-    let csrf = token(&direction, &class_page).await;
+    let csrf = direction.form_token(&class_page).await;
     let mention = format!("mention-{}", d.eleve);
     let res = direction
         .post_form(
@@ -324,7 +318,10 @@ async fn a_report_card_is_generated_published_and_downloaded_by_the_family_only(
     let res = prof
         .post_form(
             &format!("{class_page}/conseil"),
-            &[("csrf_token", &token(&prof, &class_page).await), (&mention, "")],
+            &[
+                ("csrf_token", &prof.form_token(&class_page).await),
+                (&mention, ""),
+            ],
         )
         .await;
     assert_eq!(res.status(), 403);

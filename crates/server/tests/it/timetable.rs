@@ -50,12 +50,6 @@ async fn lesson_count(t: &TestApp, school: Uuid) -> i64 {
     t.db().fetch_one::<(i64,)>(&q).await.unwrap().0
 }
 
-async fn form_token(b: &Browser, path: &str) -> String {
-    let (status, html) = b.get_html(path).await;
-    assert_eq!(status, 200, "{path}: {html}");
-    csrf_token(&html).unwrap()
-}
-
 #[tokio::test]
 async fn a_cancelled_lesson_shows_to_the_student_and_the_parent_and_is_announced() {
     let t = TestApp::spawn_demo().await;
@@ -79,7 +73,7 @@ async fn a_cancelled_lesson_shows_to_the_student_and_the_parent_and_is_announced
     // The CPE cancels that Monday's first lesson, with a word for the families.
     let cpe = t.signed_in("demo.cpe").await;
     let path = format!("/edt/cours/{lesson}/2026-09-07");
-    let token = form_token(&cpe, &path).await;
+    let token = cpe.form_token(&path).await;
     let res = cpe
         .post_form(
             &path,
@@ -119,7 +113,7 @@ async fn a_cancelled_lesson_shows_to_the_student_and_the_parent_and_is_announced
     assert_eq!(events[0].payload()["class"], class.to_string());
 
     // Restoring it (nothing set) brings the lesson back.
-    let token = form_token(&cpe, &path).await;
+    let token = cpe.form_token(&path).await;
     cpe.post_form(
         &path,
         &[
@@ -160,7 +154,7 @@ async fn a_substitute_sees_the_lesson_in_their_week_with_the_new_room() {
     let (lesson,): (Uuid,) = t.db().fetch_one(&q).await.unwrap();
     let cpe = t.signed_in("demo.cpe").await;
     let path = format!("/edt/cours/{lesson}/2026-09-08");
-    let token = form_token(&cpe, &path).await;
+    let token = cpe.form_token(&path).await;
     let res = cpe
         .post_form(
             &path,
@@ -188,7 +182,7 @@ async fn a_substitute_sees_the_lesson_in_their_week_with_the_new_room() {
         .await;
     assert!(student_day.contains("Remplacé par"), "{student_day}");
     // A substitute who is not a teacher of the school is refused with a clear message.
-    let token = form_token(&cpe, &path).await;
+    let token = cpe.form_token(&path).await;
     let res = cpe
         .post_form(
             &path,
@@ -267,7 +261,7 @@ async fn people_see_only_the_timetables_that_are_theirs() {
     );
     let lesson = monday_lessons(&t, class).await[0].0;
     let path = format!("/edt/cours/{lesson}/2026-09-07");
-    let token = form_token(&teacher, &path).await;
+    let token = teacher.form_token(&path).await;
     let res = teacher
         .post_form(&path, &[("csrf_token", &token), ("cancelled", "1")])
         .await;
@@ -299,7 +293,7 @@ async fn a_timetable_file_is_imported_once_and_a_wrong_line_writes_nothing() {
     let (school, _, code) = division_of(&t, eleve).await;
     let before = lesson_count(&t, school).await;
     let direction = t.signed_in("demo.direction").await;
-    let token = form_token(&direction, "/edt/import").await;
+    let token = direction.form_token("/edt/import").await;
 
     let wrong = format!(
         "classe;matière;enseignants;salle;jour;début;fin;semaine\n{code};Mathématiques;demo.prof;B12;samedi;08:00;09:00;\n{code};Astrologie;demo.prof;B12;samedi;09:00;10:00;\n"
@@ -385,7 +379,7 @@ async fn an_icalendar_timetable_is_imported() {
     let eleve = t.user_id("demo.eleve").await;
     let (_, _, code) = division_of(&t, eleve).await;
     let direction = t.signed_in("demo.direction").await;
-    let token = form_token(&direction, "/edt/import").await;
+    let token = direction.form_token("/edt/import").await;
     let ics = format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:sat-1@edt\r\nDTSTART;TZID=Europe/Paris:20260912T110000\r\nDTEND;TZID=Europe/Paris:20260912T115500\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Mathématiques\r\nLOCATION:Labo 2\r\nCATEGORIES:{code}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     );
@@ -424,7 +418,7 @@ async fn an_extra_lesson_appears_on_its_day() {
     let (_, class, _) = division_of(&t, eleve).await;
     let prof = t.user_id("demo.prof").await;
     let cpe = t.signed_in("demo.cpe").await;
-    let token = form_token(&cpe, "/edt/ajout").await;
+    let token = cpe.form_token("/edt/ajout").await;
     let mut form = vec![
         ("csrf_token", token.clone()),
         ("class", class.to_string()),
@@ -472,7 +466,7 @@ async fn an_extra_lesson_appears_on_its_day() {
 async fn a_calendar_feed_follows_its_secret_and_stops_when_revoked() {
     let t = TestApp::spawn_demo().await;
     let student = t.signed_in("demo.eleve").await;
-    let token = form_token(&student, "/edt/abonnement").await;
+    let token = student.form_token("/edt/abonnement").await;
     let res = student
         .post_form("/edt/abonnement", &[("csrf_token", &token), ("action", "new")])
         .await;
@@ -495,7 +489,7 @@ async fn a_calendar_feed_follows_its_secret_and_stops_when_revoked() {
     #[cfg(feature = "peer-tests")]
     check_with_python_icalendar(&ics);
 
-    let token = form_token(&student, "/edt/abonnement").await;
+    let token = student.form_token("/edt/abonnement").await;
     student
         .post_form("/edt/abonnement", &[("csrf_token", &token), ("action", "revoke")])
         .await;

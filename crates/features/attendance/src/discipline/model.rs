@@ -3,7 +3,6 @@
 //! Days are the school's calendar days ('YYYY-MM-DD', Europe/Paris); times are minutes after midnight.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use kernel::{Profile, Timestamp};
 
 /// Longest free text (description, reason, work) and short text (place, name) accepted, in characters.
@@ -14,28 +13,7 @@ pub const MAX_EXCLUSION_DAYS: i32 = 8;
 /// Longest mesure de responsabilisation: twenty hours (R511-13, 3°).
 pub const MAX_RESPONSIBILITY_HOURS: i32 = 20;
 
-/// A bad form field: the Fluent key of the field's label and of the problem, shown together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub problem: &'static str,
-    pub args: Vec<(&'static str, String)>,
-}
-
-impl FieldError {
-    pub fn new(field: &'static str, problem: &'static str) -> FieldError {
-        FieldError {
-            field,
-            problem,
-            args: vec![],
-        }
-    }
-
-    pub fn arg(mut self, name: &'static str, value: impl ToString) -> FieldError {
-        self.args.push((name, value.to_string()));
-        self
-    }
-}
+pub use web::FieldError;
 
 /// Enums stored as a code, shown through the Fluent key `<prefix><code>`.
 macro_rules! coded {
@@ -113,10 +91,7 @@ impl SanctionKind {
     }
 }
 
-/// The time zone of French metropolitan schools (the only one the directory knows today).
-pub fn school_tz() -> TimeZone {
-    TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
-}
+pub use kernel::school_tz;
 
 /// A calendar day, 'YYYY-MM-DD' and nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -10,7 +10,7 @@ use directory::model::Person;
 use directory::store as dir;
 use kernel::{ClassId, Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use uuid::Uuid;
-use web::{AppError, Msg};
+use web::AppError;
 
 use super::model::{self, Day, FieldError, IncidentForm, Role};
 use super::store::{
@@ -44,13 +44,7 @@ impl From<Error> for AppError {
             Error::Db(e) => e.into(),
             Error::NotFound => AppError::NotFound,
             Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => {
-                let mut msg = Msg::new(f.problem);
-                for (k, v) in f.args {
-                    msg = msg.arg(k, v);
-                }
-                AppError::BadRequest(msg)
-            }
+            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
         }
     }
 }

@@ -195,8 +195,7 @@ pub(crate) fn answer(
 
 /// "Titre : ce champ est obligatoire." in the page's language.
 pub(crate) fn field_message(t: Tr, e: &FieldError) -> String {
-    let args: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.clone())).collect();
-    format!("{} : {}", t.get(e.field), web::i18n::text(t.0, e.problem, &args))
+    e.message(t.0)
 }
 
 /// Formatting helpers for templates (dates, durations, statuses) in the page's language.
