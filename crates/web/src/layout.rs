@@ -55,3 +55,29 @@ pub fn user_page(
         &body,
     )
 }
+
+/// A page of the signed-in person's shell titled `title` (already translated) that may show a form's
+/// errors: 422 Unprocessable Entity when `failed`, so browsers and tests see the refusal, else 200.
+pub fn form_page(
+    lang: Lang,
+    user: &CurrentUser,
+    title: &str,
+    body: &impl askama::Template,
+    failed: bool,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let status = if failed {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let html = page(
+        &Chrome {
+            lang,
+            user: Some(user),
+        },
+        title,
+        &body.render().map_err(AppError::internal)?,
+    )?;
+    Ok((status, html).into_response())
+}

@@ -19,7 +19,7 @@ mod field;
 pub use error::{AppError, ErrorPage, Msg, render_error_pages, url_encode};
 pub use field::FieldError;
 pub use i18n::{Lang, Tr};
-pub use layout::{Chrome, page, user_page};
+pub use layout::{Chrome, form_page, page, user_page};
 
 /// The result type of handlers.
 pub type WebResult<T> = Result<T, AppError>;

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use directory::model::Person;
@@ -112,10 +112,6 @@ fn rendered_error(lang: Lang, e: AppError) -> Result<String, AppError> {
         AppError::BadRequest(m) => Ok(m.render(lang)),
         other => Err(other),
     }
-}
-
-fn with_status(status: StatusCode, page: Html<String>) -> Response {
-    (status, page).into_response()
 }
 
 /// A file as a line of a list.
@@ -456,10 +452,7 @@ async fn save_roll(
     };
     let posted = (!marks.is_empty()).then_some(marks.as_slice());
     let body = roll_page(Tr(lang), &user, sheet, posted, Some(error), false);
-    Ok(with_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        web::user_page(lang, &user, "att-roll-title", &body)?,
-    ))
+    web::form_page(lang, &user, &Tr(lang).get("att-roll-title"), &body, true)
 }
 
 // ----- the school-life office -----
@@ -655,15 +648,7 @@ async fn render_office_student(
         form,
         t,
     };
-    let page = web::user_page(lang, user, "att-student-title", &body)?;
-    Ok(with_status(
-        if failed {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        page,
-    ))
+    web::form_page(lang, user, &Tr(lang).get("att-student-title"), &body, failed)
 }
 
 async fn office_student(
@@ -741,15 +726,7 @@ async fn render_office_file(
         error,
         t,
     };
-    let page = web::user_page(lang, user, "att-file-title", &body)?;
-    Ok(with_status(
-        if failed {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        page,
-    ))
+    web::form_page(lang, user, &Tr(lang).get("att-file-title"), &body, failed)
 }
 
 async fn office_file(
@@ -868,15 +845,7 @@ async fn render_reasons(
         label,
         error,
     };
-    let page = web::user_page(lang, user, "att-reasons-title", &body)?;
-    Ok(with_status(
-        if failed {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        page,
-    ))
+    web::form_page(lang, user, &Tr(lang).get("att-reasons-title"), &body, failed)
 }
 
 async fn reasons(State(att): State<Attendance>, lang: Lang, user: CurrentUser) -> WebResult<Response> {
@@ -1006,15 +975,7 @@ async fn render_family(
         max_upload: blob::human_size(att.max_upload_bytes()),
         t,
     };
-    let page = web::user_page(lang, user, "att-family-title", &body)?;
-    Ok(with_status(
-        if failed {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        page,
-    ))
+    web::form_page(lang, user, &Tr(lang).get("att-family-title"), &body, failed)
 }
 
 async fn family(

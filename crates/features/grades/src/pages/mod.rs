@@ -10,7 +10,6 @@ mod periodes;
 
 use std::sync::OnceLock;
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -19,7 +18,7 @@ use axum::routing::{get, post};
 use directory::model::Person;
 use kernel::Profile;
 use uuid::Uuid;
-use web::{AppError, CurrentUser, Lang, Tr, WebResult};
+use web::{AppError, CurrentUser, Tr, WebResult};
 
 use crate::Grades;
 use crate::averages::{NrPolicy, Outcome, Spread};
@@ -156,26 +155,7 @@ impl Choice {
     }
 }
 
-/// A page of the signed-in person's shell titled `title`: 422 when it shows a form's errors.
-pub(crate) fn answer(
-    lang: Lang,
-    user: &CurrentUser,
-    title: &str,
-    body: &impl Template,
-    failed: bool,
-) -> WebResult<Response> {
-    let status = if failed {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let chrome = web::Chrome {
-        lang,
-        user: Some(user),
-    };
-    let html = web::page(&chrome, title, &body.render().map_err(AppError::internal)?)?;
-    Ok((status, html).into_response())
-}
+pub(crate) use web::form_page as answer;
 
 /// "Titre : ce champ est obligatoire." in the page's language.
 pub(crate) fn field_message(t: Tr, e: &FieldError) -> String {

@@ -5,17 +5,16 @@ mod devoirs;
 mod lecteurs;
 mod seance;
 
-use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use directory::model::Person;
 use kernel::Profile;
 use uuid::Uuid;
-use web::{CurrentUser, Lang, Tr, WebResult};
+use web::{CurrentUser, Tr, WebResult};
 
 use crate::model::{self, FieldError, WorkStatus};
 use crate::service::{Homework, Upload, Viewer};
@@ -172,26 +171,7 @@ impl FullName for Person {
     }
 }
 
-/// A page of the signed-in person's shell titled `title`: 422 when it shows a form's error, else 200.
-pub(crate) fn answer(
-    lang: Lang,
-    user: &CurrentUser,
-    title: &str,
-    body: &impl Template,
-    failed: bool,
-) -> WebResult<Response> {
-    let status = if failed {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let chrome = web::Chrome {
-        lang,
-        user: Some(user),
-    };
-    let html = web::page(&chrome, title, &body.render().map_err(web::AppError::internal)?)?;
-    Ok((status, html).into_response())
-}
+pub(crate) use web::form_page as answer;
 
 /// "Titre : ce champ est obligatoire." in the page's language.
 pub(crate) fn field_message(t: Tr, e: &FieldError) -> String {

@@ -10,7 +10,6 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kernel::Profile;
@@ -158,21 +157,7 @@ pub(crate) fn answer(
     body: &impl Template,
     failed: bool,
 ) -> WebResult<Response> {
-    let status = if failed {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let chrome = web::Chrome {
-        lang,
-        user: Some(user),
-    };
-    let html = web::page(
-        &chrome,
-        &Tr(lang).get(title),
-        &body.render().map_err(web::AppError::internal)?,
-    )?;
-    Ok((status, html).into_response())
+    web::form_page(lang, user, &Tr(lang).get(title), body, failed)
 }
 
 /// "Durée de l'exclusion (jours) : 8 jours au plus…" in the page's language.

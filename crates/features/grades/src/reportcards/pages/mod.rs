@@ -7,7 +7,7 @@ mod sheet;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use directory::model::Person;
@@ -58,26 +58,7 @@ fn service(g: &Grades) -> ReportCards {
     ReportCards::new(g.clone())
 }
 
-/// A page of the signed-in person's shell titled `title`: 422 when it shows a form's error.
-fn answer(
-    lang: Lang,
-    user: &CurrentUser,
-    title: &str,
-    body: &impl Template,
-    failed: bool,
-) -> WebResult<Response> {
-    let status = if failed {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let chrome = web::Chrome {
-        lang,
-        user: Some(user),
-    };
-    let html = web::page(&chrome, title, &body.render().map_err(web::AppError::internal)?)?;
-    Ok((status, html).into_response())
-}
+use web::form_page as answer;
 
 /// "Appréciation de Léa Dupont : 412 caractères, 400 au plus." for each field in error.
 fn messages(lang: Lang, errors: &[FieldError]) -> Vec<String> {
