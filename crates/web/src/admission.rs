@@ -30,12 +30,16 @@ use crate::{Lang, Tr};
 /// Who goes first when requests must wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Priority {
+    /// A roll call being saved (a teacher's or the school-life office's `POST /appel/…`): the
+    /// sharpest peak of the day, and the one the school cannot do without; it waits even when the
+    /// queue stands.
+    RollCall = 0,
     /// Teachers, students, school staff; services validating a ticket for a person.
-    School = 0,
+    School = 1,
     /// Not signed in (the sign-in itself), and regional administrators.
-    Anonymous = 1,
+    Anonymous = 2,
     /// Parents: deferred first when the node is saturated.
-    Family = 2,
+    Family = 3,
 }
 
 /// Tells the profile of the person behind a request from memory only (no database): the identity
@@ -45,9 +49,15 @@ pub trait WhoAsks: Send + Sync {
 }
 
 impl Priority {
-    /// The class of a request, from the profile of the person signed in (if known) and the path.
-    pub fn of(profile: Option<Profile>, path: &str) -> Priority {
+    /// The class of a request, from the profile of the person signed in (if known), the method and
+    /// the path.
+    pub fn of(profile: Option<Profile>, method: &axum::http::Method, path: &str) -> Priority {
         match profile {
+            Some(Profile::Teacher | Profile::SchoolLife | Profile::Direction)
+                if method == axum::http::Method::POST && path.starts_with("/appel/") =>
+            {
+                Priority::RollCall
+            }
             Some(Profile::Guardian) => Priority::Family,
             Some(_) => Priority::School,
             None if is_back_channel(path) => Priority::School,
@@ -105,7 +115,7 @@ impl Default for AdmissionConfig {
 struct State_ {
     in_flight: usize,
     /// Each waiting request's turn, with when it started waiting.
-    queues: [VecDeque<(tokio::time::Instant, oneshot::Sender<()>)>; 3],
+    queues: [VecDeque<(tokio::time::Instant, oneshot::Sender<()>)>; 4],
 }
 
 impl State_ {
@@ -173,7 +183,7 @@ impl Admission {
     fn queue_share(&self, priority: Priority) -> usize {
         let q = self.config.max_queue;
         match priority {
-            Priority::School => q,
+            Priority::RollCall | Priority::School => q,
             Priority::Anonymous => q * 3 / 4,
             Priority::Family => q / 2,
         }
@@ -194,9 +204,10 @@ impl Admission {
                 return None;
             }
             let now = tokio::time::Instant::now();
-            if state
-                .oldest()
-                .is_some_and(|oldest| now.duration_since(oldest) >= self.config.standing)
+            if priority != Priority::RollCall
+                && state
+                    .oldest()
+                    .is_some_and(|oldest| now.duration_since(oldest) >= self.config.standing)
             {
                 return None;
             }
@@ -255,7 +266,7 @@ pub async fn gate(State(admission): State<Admission>, req: Request, next: Next) 
         return next.run(req).await;
     }
     let profile = admission.who.as_ref().and_then(|w| w.profile(req.headers()));
-    let priority = Priority::of(profile, path);
+    let priority = Priority::of(profile, req.method(), path);
     match admission.enter(priority).await {
         Some(turn) => {
             let response = next.run(req).await;
@@ -365,6 +376,54 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_roll_call_being_saved_goes_first_and_waits_even_when_the_queue_stands() {
+        let post = axum::http::Method::POST;
+        let get = axum::http::Method::GET;
+        assert_eq!(
+            Priority::of(Some(Profile::Teacher), &post, "/appel/l/2026-12-07"),
+            Priority::RollCall
+        );
+        assert_eq!(
+            Priority::of(Some(Profile::Teacher), &get, "/appel/l/2026-12-07"),
+            Priority::School
+        );
+        assert_eq!(
+            Priority::of(Some(Profile::Student), &post, "/appel/l/2026-12-07"),
+            Priority::School
+        );
+        assert_eq!(
+            Priority::of(Some(Profile::Guardian), &post, "/appel/x"),
+            Priority::Family
+        );
+        let a = Admission::new(AdmissionConfig {
+            max_in_flight: 1,
+            max_queue: 8,
+            max_wait: Duration::from_millis(5_000),
+            standing: Duration::from_millis(100),
+            retry_after_secs: 5,
+        });
+        let first = a.enter(Priority::School).await.unwrap();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for p in [Priority::School, Priority::RollCall] {
+            let (a, order) = (a.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                let turn = a.enter(p).await.unwrap();
+                order.lock().unwrap().push(p);
+                drop(turn);
+            }));
+            tokio::time::sleep(Duration::from_millis(150)).await; // the queue now stands
+        }
+        // Any other request is turned away at once now.
+        assert!(a.enter(Priority::School).await.is_none());
+        drop(first);
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![Priority::RollCall, Priority::School]);
+    }
+
+    #[tokio::test]
     async fn a_full_queue_and_a_long_wait_are_answered_at_once() {
         let a = gate(1, 2, 50);
         let _busy = a.enter(Priority::School).await.unwrap();
@@ -413,16 +472,34 @@ mod tests {
 
     #[test]
     fn priorities_come_from_the_profile_and_the_path() {
-        assert_eq!(Priority::of(None, "/login"), Priority::Anonymous);
-        assert_eq!(Priority::of(None, "/cas/p3/serviceValidate"), Priority::School);
-        assert_eq!(Priority::of(None, "/cas/login"), Priority::Anonymous);
-        assert_eq!(Priority::of(None, "/oidc/token"), Priority::School);
-        assert_eq!(Priority::of(Some(Profile::Guardian), "/"), Priority::Family);
         assert_eq!(
-            Priority::of(Some(Profile::Teacher), "/cas/login"),
+            Priority::of(None, &axum::http::Method::GET, "/login"),
+            Priority::Anonymous
+        );
+        assert_eq!(
+            Priority::of(None, &axum::http::Method::GET, "/cas/p3/serviceValidate"),
             Priority::School
         );
-        assert_eq!(Priority::of(Some(Profile::Student), "/"), Priority::School);
+        assert_eq!(
+            Priority::of(None, &axum::http::Method::GET, "/cas/login"),
+            Priority::Anonymous
+        );
+        assert_eq!(
+            Priority::of(None, &axum::http::Method::GET, "/oidc/token"),
+            Priority::School
+        );
+        assert_eq!(
+            Priority::of(Some(Profile::Guardian), &axum::http::Method::GET, "/"),
+            Priority::Family
+        );
+        assert_eq!(
+            Priority::of(Some(Profile::Teacher), &axum::http::Method::GET, "/cas/login"),
+            Priority::School
+        );
+        assert_eq!(
+            Priority::of(Some(Profile::Student), &axum::http::Method::GET, "/"),
+            Priority::School
+        );
     }
 
     #[tokio::test]
