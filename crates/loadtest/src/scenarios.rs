@@ -434,7 +434,8 @@ fn sheet_students(html: &str) -> Vec<&str> {
 /// repeating what a teacher does at the start of a lesson: the day's lessons (`/appel`), one lesson's
 /// sheet, and its roll saved with one student absent and one late (a different pair each time, so
 /// every save writes). The server's clock is set to a school day (`clock_start`) so the rolls are
-/// open. The figures: saves per second and the latency of each step.
+/// open. A teacher shown the waiting page (503) comes back after its `Retry-After`, as the page's
+/// reload does. The figures: saves per second and the latency of each step.
 pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallible<Report> {
     let ctx = t.ctx.only("ENS");
     ctx.presign(teachers).await?;
@@ -450,6 +451,11 @@ pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallib
             let started = now();
             let (outcome, day) = ctx.http.get_html("/appel", &s).await;
             ctx.rec.record(Req::RollList, outcome, started.elapsed());
+            if let Outcome::Shed { retry_after } = outcome {
+                // The waiting page reloads itself after Retry-After, as a browser does.
+                tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1).max(1))).await;
+                return;
+            }
             let links = day.as_deref().map(roll_links).unwrap_or_default();
             if links.is_empty() {
                 // No lesson today (or an error already counted): this teacher rests a while.
@@ -460,6 +466,10 @@ pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallib
             let started = now();
             let (outcome, sheet) = ctx.http.get_html(lesson, &s).await;
             ctx.rec.record(Req::RollSheet, outcome, started.elapsed());
+            if let Outcome::Shed { retry_after } = outcome {
+                tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1).max(1))).await;
+                return;
+            }
             let Some(sheet) = sheet else {
                 return;
             };
@@ -481,6 +491,9 @@ pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallib
             let started = now();
             let outcome = ctx.http.post_form(lesson, &s, &form).await;
             ctx.rec.record(Req::RollSave, outcome, started.elapsed());
+            if let Outcome::Shed { retry_after } = outcome {
+                tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1).max(1))).await;
+            }
         }
     })
     .await;
