@@ -31,6 +31,21 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../static/saml-post.js"),
     },
     Asset {
+        name: "saisie.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../static/saisie.js"),
+    },
+    Asset {
+        name: "notes.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../static/notes.css"),
+    },
+    Asset {
+        name: "compteur.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../static/compteur.js"),
+    },
+    Asset {
         name: "live.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../static/live.js"),
@@ -80,6 +95,12 @@ pub fn icon_url() -> &'static str {
 /// The script that submits the SAML identity provider's POST form.
 pub fn saml_post_url() -> &'static str {
     url_of("saml-post.js")
+}
+
+/// The content-hashed address of a static file of `crates/web/static` (the grades' marks grid
+/// `saisie.js` and `notes.css`, the appraisal counter `compteur.js`…).
+pub fn url(name: &str) -> &'static str {
+    url_of(name)
 }
 
 /// The script that refreshes a page's live parts (`data-live`), such as the school-life dashboard.

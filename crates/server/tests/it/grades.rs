@@ -594,7 +594,7 @@ async fn the_demo_shows_published_marks_and_hides_the_draft() {
     let draft: Uuid = draft.unwrap()[..36].parse().unwrap();
     let (status, grid) = prof.get_html(&format!("/notes/evaluations/{draft}")).await;
     assert_eq!(status, 200);
-    assert!(grid.contains("data-marks-grid") && grid.contains("/notes/static/saisie."));
+    assert!(grid.contains("data-marks-grid") && grid.contains("/static/saisie."));
     assert_eq!(
         eleve.get_html(&format!("/notes/evaluations/{draft}")).await.0,
         404

@@ -8,12 +8,8 @@ mod grille;
 mod notes;
 mod periodes;
 
-use std::sync::OnceLock;
-
 use axum::Router;
-use axum::extract::{Form, Path};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Form;
 use axum::routing::{get, post};
 use directory::model::Person;
 use kernel::Profile;
@@ -82,7 +78,6 @@ pub fn routes() -> Router<Grades> {
             get(periodes::page).post(periodes::save_periods),
         )
         .route("/notes/reglages", post(periodes::save_settings))
-        .route("/notes/static/{file}", get(asset))
 }
 
 /// A posted urlencoded form, fields in order (a name may repeat: checkboxes).
@@ -243,71 +238,12 @@ impl Fmt {
     }
 }
 
-/// The static files of these pages, served under fingerprinted names (cached for good).
-struct Asset {
-    name: &'static str,
-    content_type: &'static str,
-    body: &'static str,
-}
-
-const ASSETS: [Asset; 2] = [
-    Asset {
-        name: "saisie.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../static/saisie.js"),
-    },
-    Asset {
-        name: "notes.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("../../static/notes.css"),
-    },
-];
-
-/// FNV-1a of the content: enough to change the URL when the file changes.
-fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{:08x}", h as u32)
-}
-
-fn asset_urls() -> &'static Vec<String> {
-    static URLS: OnceLock<Vec<String>> = OnceLock::new();
-    URLS.get_or_init(|| {
-        ASSETS
-            .iter()
-            .map(|a| {
-                let (stem, ext) = a.name.rsplit_once('.').unwrap_or((a.name, ""));
-                format!("/notes/static/{stem}.{}.{ext}", fingerprint(a.body.as_bytes()))
-            })
-            .collect()
-    })
-}
-
+/// The marks grid's keyboard script.
 pub(crate) fn script_url() -> &'static str {
-    asset_urls().first().map_or("", String::as_str)
+    web::assets::url("saisie.js")
 }
 
+/// The grades pages' styles.
 pub(crate) fn css_url() -> &'static str {
-    asset_urls().get(1).map_or("", String::as_str)
-}
-
-async fn asset(Path(file): Path<String>) -> Response {
-    let wanted = format!("/notes/static/{file}");
-    match asset_urls().iter().position(|u| *u == wanted) {
-        Some(i) => {
-            let a = &ASSETS[i];
-            let mut res = a.body.into_response();
-            let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.content_type));
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
-            res
-        }
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
+    web::assets::url("notes.css")
 }

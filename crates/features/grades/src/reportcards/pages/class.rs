@@ -21,6 +21,7 @@ use crate::service::Viewer;
 #[template(path = "reportcards/class.html")]
 struct ClassTemplate<'a> {
     t: Tr,
+    counter_js: &'static str,
     f: Fmt,
     csrf: &'a str,
     b: &'a ClassBoard,
@@ -102,6 +103,7 @@ async fn render(
     );
     let failed = !errors.is_empty();
     let body = ClassTemplate {
+        counter_js: web::assets::url("compteur.js"),
         t,
         f: Fmt(t),
         csrf: &user.csrf_token,

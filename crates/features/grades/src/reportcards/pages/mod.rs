@@ -27,7 +27,6 @@ use crate::service::Viewer;
 pub fn routes() -> Router<Grades> {
     Router::new()
         .route("/bulletins", get(home))
-        .route("/bulletins/compteur.js", get(counter_js))
         .route("/bulletins/fichier/{id}", get(download))
         .route("/bulletins/classe/{class}/{period}", get(class::page))
         .route(
@@ -252,16 +251,4 @@ async fn download(State(g): State<Grades>, user: CurrentUser, Path(id): Path<Str
         HeaderValue::from_static("private, no-store"),
     );
     Ok(res)
-}
-
-/// The appraisal counters: the remaining characters under each textarea as one types.
-async fn counter_js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../../templates/reportcards/counter.js"),
-    )
-        .into_response()
 }

@@ -21,6 +21,7 @@ use crate::service::Viewer;
 #[template(path = "reportcards/sheet.html")]
 struct SheetTemplate<'a> {
     t: Tr,
+    counter_js: &'static str,
     f: Fmt,
     csrf: &'a str,
     s: &'a Sheet,
@@ -65,6 +66,7 @@ async fn render(
     );
     let failed = !errors.is_empty();
     let body = SheetTemplate {
+        counter_js: web::assets::url("compteur.js"),
         t,
         f: Fmt(t),
         csrf: &user.csrf_token,
