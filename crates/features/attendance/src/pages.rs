@@ -97,6 +97,13 @@ fn day_label(t: &Tr, day: Date) -> String {
     format!("{weekday} {} {month}", day.day())
 }
 
+/// The day `n` days from `day`, 'YYYY-MM-DD' (the day navigation's links).
+fn days_from(day: Date, n: i64) -> String {
+    day.checked_add(jiff::Span::new().days(n))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
 fn day_of(t: &Tr, s: &str) -> String {
     s.parse::<Date>()
         .map(|d| day_label(t, d))
@@ -236,15 +243,10 @@ async fn my_day(
     let day = q.day(&att);
     let lessons = att.my_lessons(&Viewer::of(&user), day).await?;
     let t = Tr(lang);
-    let around = |n: i64| {
-        day.checked_add(jiff::Span::new().days(n))
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    };
     let body = MyDayTemplate {
         day: day_label(&t, day),
-        prev: around(-1),
-        next: around(1),
+        prev: days_from(day, -1),
+        next: days_from(day, 1),
         lessons: lessons.iter().map(lesson_line).collect(),
         t,
     };
@@ -492,16 +494,11 @@ async fn dashboard(
     let day = q.day(&att);
     let d = att.dashboard(&Viewer::of(&user), day).await?;
     let t = Tr(lang);
-    let around = |n: i64| {
-        day.checked_add(jiff::Span::new().days(n))
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    };
     let body = DashboardTemplate {
         day: day_label(&t, day),
         day_iso: day.to_string(),
-        prev: around(-1),
-        next: around(1),
+        prev: days_from(day, -1),
+        next: days_from(day, 1),
         lessons: d.lessons,
         taken: d.taken,
         missing: d
