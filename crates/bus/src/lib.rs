@@ -1,6 +1,11 @@
 //! The outbox: a feature announces what happened (a lesson cancelled, homework set) by writing an event
 //! in the same transaction as the change itself, so an event exists if and only if the change committed.
 //! Workers (the notification issue) read the pending events in order and mark them delivered.
+//! [`PubSub`] carries small live signals to every node (in-process on SQLite, PostgreSQL NOTIFY).
+
+mod pubsub;
+
+pub use pubsub::PubSub;
 
 use db::{Db, Tx};
 use kernel::{SchoolId, Timestamp};
@@ -98,6 +103,41 @@ pub async fn delivered(db: &Db, ids: &[Uuid], now: Timestamp) -> db::Result<()> 
     Ok(())
 }
 
+/// Of `ids`, the events still pending that this transaction now holds for delivery: on PostgreSQL the
+/// rows are locked (`FOR UPDATE SKIP LOCKED`), so a node running the same delivery at the same moment
+/// skips them, and one whose delivery committed first has made them non-pending (PostgreSQL checks
+/// the condition again on the row's latest version). On SQLite, `Db::begin` already holds the write
+/// lock, so the check is exact. Deliver what this returns, mark it [`delivered_in`] in the same
+/// transaction, and each event is delivered once whatever the number of nodes.
+pub async fn claim(tx: &mut Tx, ids: &[Uuid]) -> db::Result<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let q = Query::select()
+        .column(Outbox::Id)
+        .from(Outbox::Table)
+        .and_where(Expr::col(Outbox::Id).is_in(ids.to_vec()))
+        .and_where(Expr::col(Outbox::DeliveredAt).is_null())
+        .lock_with_behavior(sea_query::LockType::Update, sea_query::LockBehavior::SkipLocked)
+        .to_owned();
+    let rows: Vec<(Uuid,)> = tx.fetch_all(&q).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// [`delivered`], inside the transaction that delivered the events.
+pub async fn delivered_in(tx: &mut Tx, ids: &[Uuid], now: Timestamp) -> db::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let q = Query::update()
+        .table(Outbox::Table)
+        .value(Outbox::DeliveredAt, now.0)
+        .and_where(Expr::col(Outbox::Id).is_in(ids.to_vec()))
+        .to_owned();
+    tx.execute(&q).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -141,5 +181,28 @@ mod tests {
         let left = pending(&db, None, 10).await.unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].id, events[1].id);
+    }
+
+    #[tokio::test]
+    async fn a_claimed_event_is_not_claimed_again() {
+        let (_dir, db) = fresh().await;
+        let mut tx = db.begin().await.unwrap();
+        publish(&mut tx, Timestamp(1), event(1)).await.unwrap();
+        tx.commit().await.unwrap();
+        let ids: Vec<Uuid> = pending(&db, None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(claim(&mut tx, &ids).await.unwrap(), ids);
+        delivered_in(&mut tx, &ids, Timestamp(2)).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        assert!(
+            claim(&mut tx, &ids).await.unwrap().is_empty(),
+            "already delivered"
+        );
     }
 }

@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "discipline"),
     migration!(18, "grades"),
     migration!(19, "report_cards"),
+    migration!(20, "messaging"),
+    migration!(21, "notifications"),
+    migration!(22, "news"),
+    migration!(23, "agenda"),
 ];
 
 const CREATE_LEDGER: &str =

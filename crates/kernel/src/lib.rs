@@ -1,6 +1,7 @@
 //! The vocabulary every Ardoise crate shares: typed identifiers, profiles, the tenancy context and the clock.
 
 mod clock;
+pub mod ics;
 mod ids;
 mod profile;
 pub mod text;

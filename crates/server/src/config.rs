@@ -59,6 +59,13 @@ pub struct Settings {
     pub services: Vec<ServiceSettings>,
     /// The largest file a person may upload (homework, attachments), in bytes.
     pub max_upload_bytes: u64,
+    /// How often the notification worker delivers the outbox, in milliseconds (0: no worker on this
+    /// node).
+    pub notifications_poll_ms: u64,
+    /// The hour (school time) from which the daily notification digest is mailed.
+    pub notifications_digest_hour: u8,
+    /// Messages anyone may send per hour, overriding the per-profile limits (load tests only).
+    pub messaging_rate_per_hour: Option<i64>,
     #[serde(skip)]
     pub demo_hint: bool,
 }
@@ -119,6 +126,9 @@ impl Default for Settings {
             saml: SamlSettings::default(),
             services: vec![],
             max_upload_bytes: blob::DEFAULT_MAX_BYTES,
+            notifications_poll_ms: 1000,
+            notifications_digest_hour: 17,
+            messaging_rate_per_hour: None,
             demo_hint: false,
         }
     }
@@ -244,6 +254,18 @@ impl Settings {
             self.clock_start = Some(start);
         }
         env_parse("ARDOISE_MAX_UPLOAD_BYTES", &mut self.max_upload_bytes)?;
+        env_parse("ARDOISE_NOTIFICATIONS_POLL_MS", &mut self.notifications_poll_ms)?;
+        env_parse("ARDOISE_NOTIFICATIONS_DIGEST_HOUR", &mut self.notifications_digest_hour)?;
+        if let Ok(raw) = std::env::var("ARDOISE_MESSAGING_RATE_PER_HOUR") {
+            self.messaging_rate_per_hour = match raw.trim() {
+                "" => None,
+                n => Some(n.parse().map_err(|_| {
+                    Error::Config(format!(
+                        "ARDOISE_MESSAGING_RATE_PER_HOUR : valeur invalide « {raw} »"
+                    ))
+                })?),
+            };
+        }
         if let Ok(list) = std::env::var("ARDOISE_MFA_REQUIRED") {
             self.mfa_required = list
                 .split(',')

@@ -40,6 +40,10 @@ pub async fn generate(app: &App, params: &Params, password_for_all: Option<&str>
     grades::reportcards::seed_demo(&app.db, app.identity.now()).await?;
     attendance::discipline::seed_demo(&app.db, app.identity.now()).await?;
     attendance::seed_demo(&app.db, app.identity.now()).await?;
+    notifications::seed_demo(&app.db, app.identity.now()).await?;
+    news::seed_demo(&app.db, app.identity.now()).await?;
+    agenda::seed_demo(&app.db, app.identity.now()).await?;
+    messaging::seed_demo(&app.db, app.identity.now()).await?;
     // Every teaching gets its weekly lessons, for the school year of today.
     let today = timetable::service::civil_day(app.identity.now());
     let year = timetable::calendar::Calendar::national("B", timetable::calendar::Calendar::year_of(today));

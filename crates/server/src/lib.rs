@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+mod devices;
 mod lessons;
 mod marks;
 mod router;
@@ -45,6 +46,8 @@ pub struct App {
     pub db: Db,
     pub identity: Identity,
     pub sso: sso::Sso,
+    /// The notification delivery (tests run its passes themselves).
+    pub notifications: notifications::Notifications,
     pub router: axum::Router,
 }
 
@@ -92,8 +95,27 @@ impl App {
         let blobs = blob::Blobs::new(settings.data_dir.join("blobs"), settings.max_upload_bytes);
         let homework = homework::Homework::new(db.clone(), clock.clone(), blobs.clone());
         let grades = grades::Grades::new(db.clone(), clock.clone(), blobs.clone());
+        let news = news::News::new(db.clone(), clock.clone(), blobs.clone());
+        let agenda = agenda::Agenda::new(db.clone(), clock.clone()).with_public_url(&settings.public_url());
+        let messaging = messaging::Messaging::new(
+            db.clone(),
+            clock.clone(),
+            blobs.clone(),
+            Arc::new(devices::IdentityDevices(identity.clone())),
+        )
+        .with_rate_override(settings.messaging_rate_per_hour);
         let attendance = attendance::Attendance::new(db.clone(), clock.clone(), blobs)
             .with_lessons(lessons::for_attendance(&timetable));
+        let notifications = notifications::Notifications::new(
+            db.clone(),
+            clock.clone(),
+            notifications::Config {
+                public_url: settings.public_url(),
+                digest_hour: settings.notifications_digest_hour,
+                poll_ms: settings.notifications_poll_ms,
+            },
+        )
+        .with_mailer(settings.mailer()?);
         let router = router(
             db.clone(),
             identity.clone(),
@@ -103,6 +125,10 @@ impl App {
                 homework,
                 grades,
                 attendance,
+                notifications: notifications.clone(),
+                news,
+                agenda,
+                messaging,
             },
             settings.admission(),
         );
@@ -110,6 +136,7 @@ impl App {
             db,
             identity,
             sso,
+            notifications,
             router,
         })
     }
@@ -126,10 +153,26 @@ impl App {
             let identity = self.identity.clone();
             tokio::spawn(async move { identity.follow_sessions().await })
         };
+        let notify_live = {
+            let n = self.notifications.clone();
+            tokio::spawn(async move { n.run_live().await })
+        };
+        let notify_worker = {
+            let n = self.notifications.clone();
+            tokio::spawn(async move { n.run_worker().await })
+        };
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let streams = self.notifications.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // Open notification streams end, or the graceful shutdown would wait for them.
+            streams.close_streams();
+        };
         let outcome = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        notify_live.abort();
+        notify_worker.abort();
         purge.abort();
         registry.abort();
         sessions.abort();

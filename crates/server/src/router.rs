@@ -24,6 +24,10 @@ pub struct Features {
     pub homework: homework::Homework,
     pub grades: grades::Grades,
     pub attendance: attendance::Attendance,
+    pub notifications: notifications::Notifications,
+    pub news: news::News,
+    pub agenda: agenda::Agenda,
+    pub messaging: messaging::Messaging,
 }
 
 pub fn router(
@@ -38,6 +42,10 @@ pub fn router(
         homework,
         grades,
         attendance,
+        notifications,
+        news,
+        agenda,
+        messaging,
     } = features;
     let mut tiles = directory::tiles();
     tiles.extend(identity::tiles());
@@ -45,6 +53,10 @@ pub fn router(
     tiles.extend(homework::tiles());
     tiles.extend(grades::tiles());
     tiles.extend(attendance::tiles());
+    tiles.extend(messaging::tiles());
+    tiles.extend(notifications::tiles());
+    tiles.extend(news::tiles());
+    tiles.extend(agenda::tiles());
     tiles.extend(import::tiles());
     tiles.extend(sso::tiles());
     let portal = Portal::new(tiles).with_launcher(std::sync::Arc::new(sso.clone()));
@@ -58,6 +70,10 @@ pub fn router(
         .merge(homework::routes(homework))
         .merge(grades::routes(grades))
         .merge(attendance::routes(attendance))
+        .merge(messaging::routes(messaging))
+        .merge(notifications::routes(notifications))
+        .merge(news::routes(news))
+        .merge(agenda::routes(agenda))
         .merge(web::assets::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz).with_state(db))

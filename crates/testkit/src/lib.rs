@@ -43,6 +43,9 @@ impl TestApp {
         let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
             smtp_url: Some(mail.url()),
+            // Tests deliver notifications themselves (`app.notifications.deliver_pending()`), so the
+            // outbox stays as the feature left it until they do.
+            notifications_poll_ms: 0,
             ..Settings::default()
         };
         // Bound first, so the public URL (OIDC issuer, links in mails) is the real one.

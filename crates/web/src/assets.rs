@@ -50,6 +50,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../static/live.js"),
     },
+    Asset {
+        name: "notifications.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../static/notifications.js"),
+    },
 ];
 
 /// FNV-1a: enough to change the URL when the content changes.

@@ -49,8 +49,8 @@ macro_rules! resources {
     };
 }
 
-const FR: &[&str] = resources!("fr": "web", "identity", "directory", "portal", "sso", "timetable", "homework", "grades", "reportcards", "attendance", "discipline");
-const EN: &[&str] = resources!("en": "web", "identity", "directory", "portal", "sso", "timetable", "homework", "grades", "reportcards", "attendance", "discipline");
+const FR: &[&str] = resources!("fr": "web", "identity", "directory", "portal", "sso", "timetable", "homework", "grades", "reportcards", "attendance", "discipline", "notifications", "news", "agenda", "messaging");
+const EN: &[&str] = resources!("en": "web", "identity", "directory", "portal", "sso", "timetable", "homework", "grades", "reportcards", "attendance", "discipline", "notifications", "news", "agenda", "messaging");
 
 struct Catalog {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,

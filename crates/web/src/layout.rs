@@ -19,6 +19,8 @@ struct Base<'a> {
     user: Option<&'a CurrentUser>,
     css: &'a str,
     icon: &'a str,
+    /// The header's live unread-notification badge (notifications crate).
+    notif_js: &'a str,
     other_lang: Lang,
 }
 
@@ -31,6 +33,7 @@ pub fn page(chrome: &Chrome<'_>, title: &str, body: &str) -> Result<Html<String>
         user: chrome.user,
         css: assets::css_url(),
         icon: assets::icon_url(),
+        notif_js: assets::url("notifications.js"),
         other_lang: chrome.lang.other(),
     };
     askama::Template::render(&base)

@@ -11,6 +11,7 @@ pub mod i18n;
 mod layout;
 pub mod multipart;
 pub mod pdf;
+pub mod rich_text;
 pub mod security;
 
 pub use current_user::{ContextChoice, CurrentUser, SessionExpired};

@@ -1,8 +1,6 @@
 //! iCalendar (RFC 5545), the part timetables need: reading the VEVENTs of a file exported by a
 //! timetable program, and writing a person's feed that calendar apps subscribe to.
 
-use std::fmt::Write;
-
 /// A content line: name, parameters (upper-cased names), value (still escaped), and where it started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Property {
@@ -187,53 +185,7 @@ fn unescape(v: &str) -> String {
     out
 }
 
-/// A TEXT value escaped for a content line.
-pub fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Appends one content line, folded at 75 octets (never inside a UTF-8 character), ended by CRLF.
-pub fn push_line(out: &mut String, line: &str) {
-    let mut width = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += len;
-    }
-    out.push_str("\r\n");
-}
-
-/// `20260907T060000Z`: an instant in UTC.
-pub fn utc(ts: jiff::Timestamp) -> String {
-    let mut s = String::new();
-    let dt = ts.to_zoned(jiff::tz::TimeZone::UTC).datetime();
-    let _ = write!(
-        s,
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    );
-    s
-}
+pub use kernel::ics::{escape, push_line, utc};
 
 /// An instant from a DTSTART/DTEND property: UTC (`…Z`), with a TZID, or floating (school time).
 pub fn instant_of(p: &Property) -> Result<jiff::Timestamp, ParseError> {

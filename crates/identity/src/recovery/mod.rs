@@ -205,6 +205,24 @@ impl Identity {
         Ok(Ok(()))
     }
 
+    /// When the device holding `device_cookie` was first seen signing in as `user` (ms), if it is not
+    /// their first device: an account's very first device is not "new" (a freshly activated parent),
+    /// a device that never signed in as them is new now. Messaging holds mass sends from new devices.
+    pub async fn device_first_seen(&self, user: UserId, device_cookie: &str) -> Option<i64> {
+        let hash = self.csrf().keyed_hash("device", device_cookie);
+        let devices = store::devices_first_seen(self.db(), user).await.ok()?;
+        let (oldest, _) = devices.first()?;
+        if *oldest == hash {
+            return None;
+        }
+        Some(
+            devices
+                .iter()
+                .find(|(h, _)| *h == hash)
+                .map_or_else(|| self.now().millis(), |(_, first)| *first),
+        )
+    }
+
     /// Records the device a person just signed in from, and warns them by mail when it is new to them
     /// (not on their very first sign-in). Returns the device cookie value to set.
     pub async fn note_device(

@@ -234,6 +234,18 @@ pub async fn remember_device(db: &Db, user: UserId, device_hash: &str, now: Time
     Ok(!known)
 }
 
+/// When `user` first signed in from each of their devices: (device hash, first seen), oldest first.
+pub async fn devices_first_seen(db: &Db, user: UserId) -> Result<Vec<(String, i64)>> {
+    let q = Query::select()
+        .columns([KnownDevices::DeviceHash, KnownDevices::FirstSeenAt])
+        .from(KnownDevices::Table)
+        .and_where(Expr::col(KnownDevices::UserId).eq(user.0))
+        .order_by(KnownDevices::FirstSeenAt, sea_query::Order::Asc)
+        .limit(50)
+        .to_owned();
+    db.fetch_all(&q).await
+}
+
 /// Whether `user` has signed in from any device before.
 pub async fn has_devices(db: &Db, user: UserId) -> Result<bool> {
     let q = Query::select()

@@ -622,7 +622,14 @@ async fn the_demo_shows_published_marks_and_hides_the_draft() {
     let (status, _) = direction.get_html("/notes/competences").await;
     assert_eq!(status, 200);
     let script = prof
-        .get(grid.split("src=\"").nth(1).unwrap().split('"').next().unwrap())
+        .get(
+            grid.split("src=\"")
+                .find(|s| s.starts_with("/static/saisie"))
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap(),
+        )
         .await;
     assert_eq!(script.status(), 200);
     assert!(script.text().await.unwrap().contains("data-marks-grid"));

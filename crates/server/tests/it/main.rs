@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // helpers of tests fail loudly on purpose
 
 mod activation;
+mod agenda;
 mod attendance;
 mod auth;
 #[cfg(feature = "peer-tests")]
@@ -14,7 +15,10 @@ mod generator;
 mod grades;
 mod homework;
 mod import;
+mod messaging;
 mod mfa;
+mod notifications;
+mod news;
 #[cfg(feature = "peer-tests")]
 mod oidc;
 mod ops;

@@ -1,0 +1,51 @@
+// The notification feed in a browser: demo.parent finds the demo's notifications, sees the unread
+// count in the header (kept live over server-sent events), marks one then all read, and opens the
+// preferences; every page passes axe.
+const { test, expect } = require('@playwright/test');
+const { signIn, expectAccessible } = require('./helpers');
+
+test('a parent reads the feed, marks items read, and the header counter follows', async ({ page }) => {
+  await signIn(page, 'demo.parent');
+  await expect(page).toHaveURL(/\/$/);
+  const badge = page.locator('header [data-notif-count]');
+  await expect(badge).toBeVisible();
+  await expect(badge).toHaveText(/^[1-9][0-9]*$/);
+  await expectAccessible(page, 'the portal with the notification counter');
+
+  await page.click('header a.notif-link');
+  await expect(page.locator('main h1')).toHaveText('Notifications');
+  await expect(page.locator('li.notif-item')).not.toHaveCount(0);
+  await expect(page.locator('main')).toContainText('Réunion parents-professeurs');
+  await expect(page.locator('li.notif-unread').first()).toBeVisible();
+  await expectAccessible(page, 'the notification feed');
+
+  const before = Number(await badge.textContent());
+  await page.locator('li.notif-unread').first().locator('button').click();
+  await expect(page.locator('p.notice')).toContainText('Notification marquée comme lue');
+  if (before > 1) {
+    await expect(badge).toHaveText(String(before - 1));
+  }
+
+  await page.click('button:has-text("Tout marquer comme lu")');
+  await expect(page.locator('p.notice')).toContainText('Toutes les notifications sont marquées comme lues');
+  await expect(page.locator('li.notif-unread')).toHaveCount(0);
+  await expect(badge).toBeHidden();
+  await expectAccessible(page, 'the feed with everything read');
+
+  await page.click('a[href="/notifications/preferences"]');
+  await expect(page.locator('main h1')).toHaveText('Préférences de notification');
+  await expectAccessible(page, 'the notification preferences');
+  await page.uncheck('#k-agenda');
+  await page.check('#digest');
+  await page.click('main form button[type=submit]');
+  await expect(page.locator('p.notice')).toContainText('Préférences enregistrées');
+  await expect(page.locator('#k-agenda')).not.toBeChecked();
+  await expect(page.locator('#digest')).toBeChecked();
+});
+
+test('a student\'s feed is accessible too', async ({ page }) => {
+  await signIn(page, 'demo.eleve');
+  await page.goto('/notifications');
+  await expect(page.locator('main h1')).toHaveText('Notifications');
+  await expectAccessible(page, "a student's feed");
+});
