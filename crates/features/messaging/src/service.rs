@@ -15,6 +15,7 @@ use web::AppError;
 
 use crate::model::{Group, Rules, may_use_group};
 use crate::store::mail::{self, AttachmentRow, BoxLine, Conversation, MessageRow};
+use crate::store::mailbox;
 use crate::store::{self, Person};
 
 type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -174,7 +175,7 @@ impl Messaging {
     }
 
     pub async fn folders(&self, viewer: &Viewer) -> Result<Vec<(Uuid, String)>, AppError> {
-        Ok(mail::folders(&self.db, viewer.id()).await?)
+        Ok(mailbox::folders(&self.db, viewer.id()).await?)
     }
 
     pub async fn add_folder(&self, viewer: &Viewer, name: &str) -> Result<(), AppError> {
@@ -182,11 +183,11 @@ impl Messaging {
         if name.is_empty() || name.chars().count() > 60 {
             return Err(AppError::BadRequest(web::Msg::new("msg-error-folder-name")));
         }
-        Ok(mail::add_folder(&self.db, viewer.id(), Uuid::now_v7(), name).await?)
+        Ok(mailbox::add_folder(&self.db, viewer.id(), Uuid::now_v7(), name).await?)
     }
 
     pub async fn delete_folder(&self, viewer: &Viewer, id: Uuid) -> Result<(), AppError> {
-        Ok(mail::delete_folder(&self.db, viewer.id(), id).await?)
+        Ok(mailbox::delete_folder(&self.db, viewer.id(), id).await?)
     }
 
     /// Moves a conversation of the viewer's mailbox: "inbox", "trash" or one of their folders.
@@ -200,7 +201,7 @@ impl Messaging {
         if !allowed {
             return Err(AppError::NotFound);
         }
-        if mail::move_to(&self.db, viewer.id(), conversation, folder).await? {
+        if mailbox::move_to(&self.db, viewer.id(), conversation, folder).await? {
             Ok(())
         } else {
             Err(AppError::NotFound)
@@ -208,14 +209,14 @@ impl Messaging {
     }
 
     pub async fn signature(&self, viewer: &Viewer) -> Result<String, AppError> {
-        Ok(mail::signature(&self.db, viewer.id()).await?)
+        Ok(mailbox::signature(&self.db, viewer.id()).await?)
     }
 
     pub async fn set_signature(&self, viewer: &Viewer, text: &str) -> Result<(), AppError> {
         if text.chars().count() > 1000 {
             return Err(AppError::BadRequest(web::Msg::new("msg-error-signature")));
         }
-        Ok(mail::set_signature(&self.db, viewer.id(), text.trim()).await?)
+        Ok(mailbox::set_signature(&self.db, viewer.id(), text.trim()).await?)
     }
 
     /// A conversation, as far as the viewer may read it (404 otherwise); marks it read.
@@ -274,7 +275,7 @@ impl Messaging {
                 }
             })
             .collect();
-        mail::mark_read(&self.db, id, me, self.now()).await?;
+        mailbox::mark_read(&self.db, id, me, self.now()).await?;
         let may_reply_all = conversation.reply_all || conversation.initiator_id == me;
         Ok(Thread {
             folder: mail::box_folder(&self.db, me, id).await?,

@@ -103,6 +103,14 @@ fn conversation_of(html: &str, subject: &str) -> String {
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
+/// The first address in `html` starting with `prefix` (a form's action, a link).
+fn first_link<'a>(html: &'a str, prefix: &str) -> &'a str {
+    let start = html
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {html}"));
+    &html[start..start + html[start..].find('"').unwrap()]
+}
+
 fn dest(id: Uuid) -> String {
     format!("dest:p:{id}")
 }
@@ -466,8 +474,7 @@ async fn a_burst_of_the_same_text_is_held_and_the_school_decides() {
         queue.contains("Même texte envoyé par plusieurs comptes"),
         "{queue}"
     );
-    let start = queue.find("/messagerie/moderation/messages/").unwrap();
-    let action = &queue[start..start + queue[start..].find('"').unwrap()];
+    let action = first_link(queue.as_str(), "/messagerie/moderation/messages/");
     let csrf = cpe.form_token("/messagerie/moderation").await;
     let res = cpe
         .post_form(action, &[("csrf_token", &csrf), ("decision", "reject")])
@@ -498,8 +505,7 @@ async fn a_burst_of_the_same_text_is_held_and_the_school_decides() {
         .await;
     }
     let (_, queue) = cpe.get_html("/messagerie/moderation").await;
-    let start = queue.find("/messagerie/moderation/messages/").unwrap();
-    let action = &queue[start..start + queue[start..].find('"').unwrap()];
+    let action = first_link(queue.as_str(), "/messagerie/moderation/messages/");
     let csrf = cpe.form_token("/messagerie/moderation").await;
     cpe.post_form(action, &[("csrf_token", &csrf), ("decision", "release")])
         .await;
@@ -697,8 +703,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
 
     // Lifting it: the draft can be sent.
     let (_, queue) = direction.get_html("/messagerie/moderation").await;
-    let start = queue.find("/messagerie/moderation/suspensions/").unwrap();
-    let action = &queue[start..start + queue[start..].find('"').unwrap()];
+    let action = first_link(queue.as_str(), "/messagerie/moderation/suspensions/");
     let csrf = direction.form_token("/messagerie/moderation").await;
     assert_eq!(
         direction
@@ -755,8 +760,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
     assert!(!queue.contains("/lever"), "{queue}");
     assert_eq!(direction.get("/messagerie/region").await.status(), 403);
     let (_, page) = admin.get_html("/messagerie/region").await;
-    let start = page.find("/messagerie/moderation/suspensions/").unwrap();
-    let action = &page[start..start + page[start..].find('"').unwrap()];
+    let action = first_link(page.as_str(), "/messagerie/moderation/suspensions/");
     let csrf = admin.form_token("/messagerie/region").await;
     assert_eq!(
         admin.post_form(action, &[("csrf_token", &csrf)]).await.status(),
@@ -834,8 +838,7 @@ async fn attachments_are_checked_and_only_recipients_read_them_and_reports_reach
     let (_, inbox) = parent.get_html("/messagerie").await;
     let conv = conversation_of(&inbox, "Autorisation");
     let (_, page) = parent.get_html(&conv).await;
-    let start = page.find("/messagerie/messages/").unwrap();
-    let link = &page[start..start + page[start..].find('"').unwrap()];
+    let link = first_link(page.as_str(), "/messagerie/messages/");
     assert!(link.contains("/pieces/"), "{link}");
     let res = parent.get(link).await;
     assert_eq!(res.status(), 200);
@@ -861,8 +864,7 @@ async fn attachments_are_checked_and_only_recipients_read_them_and_reports_reach
     let cpe = t.signed_in("demo.cpe").await;
     let (_, queue) = cpe.get_html("/messagerie/moderation").await;
     assert!(queue.contains("lien suspect"), "{queue}");
-    let start = queue.find("/messagerie/moderation/signalements/").unwrap();
-    let action = &queue[start..start + queue[start..].find('"').unwrap()];
+    let action = first_link(queue.as_str(), "/messagerie/moderation/signalements/");
     let csrf = cpe.form_token("/messagerie/moderation").await;
     assert_eq!(
         cpe.post_form(action, &[("csrf_token", &csrf)]).await.status(),

@@ -154,29 +154,11 @@ pub async fn lift(tx: &mut Tx, id: Uuid, school: Option<Uuid>, by: Uuid, now: i6
 
 /// The school's messages waiting for moderation, oldest first.
 pub async fn held(db: &Db, school: Uuid) -> Result<Vec<MessageRow>> {
-    let q = Query::select()
-        .columns([
-            MsgMessages::Id,
-            MsgMessages::ConversationId,
-            MsgMessages::SchoolId,
-            MsgMessages::SenderId,
-            MsgMessages::SenderProfile,
-            MsgMessages::Subject,
-            MsgMessages::Body,
-            MsgMessages::BodyText,
-            MsgMessages::State,
-            MsgMessages::HoldReason,
-            MsgMessages::RecipientsSummary,
-            MsgMessages::DraftTo,
-            MsgMessages::CreatedAt,
-            MsgMessages::SentAt,
-        ])
-        .from(MsgMessages::Table)
-        .and_where(Expr::col(MsgMessages::SchoolId).eq(school))
+    let mut q = crate::store::mail::select_messages();
+    q.and_where(Expr::col(MsgMessages::SchoolId).eq(school))
         .and_where(Expr::col(MsgMessages::State).eq("held"))
         .order_by(MsgMessages::CreatedAt, Order::Asc)
-        .limit(200)
-        .to_owned();
+        .limit(200);
     db.fetch_all(&q).await
 }
 

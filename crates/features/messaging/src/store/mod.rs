@@ -139,6 +139,7 @@ enum AuditEvents {
 pub mod abuse;
 mod directory;
 pub mod mail;
+pub mod mailbox;
 
 pub use directory::*;
 
