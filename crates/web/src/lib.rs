@@ -7,6 +7,7 @@ pub mod cookie;
 pub mod csrf;
 mod current_user;
 mod error;
+pub mod file_name;
 pub mod i18n;
 mod layout;
 pub mod multipart;

@@ -6,7 +6,6 @@ mod demo;
 mod feed;
 pub mod model;
 mod pages;
-mod readers;
 pub mod service;
 pub mod store;
 

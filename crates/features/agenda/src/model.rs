@@ -5,107 +5,20 @@ use jiff::civil::{Date, Time};
 use kernel::{Context, Profile, Timestamp, school_tz};
 use uuid::Uuid;
 
+pub use directory::audience::{Audience, Group};
 pub use web::FieldError;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 5_000;
 pub const MAX_PLACE: usize = 200;
 
-/// The profiles of the school an event is for (staff: direction, vie scolaire, documentalists,
-/// administrative staff, the local authority's staff).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Audience {
-    pub students: bool,
-    pub guardians: bool,
-    pub teachers: bool,
-    pub staff: bool,
-}
-
-/// Which part of an audience a person reads as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
-    Students,
-    Guardians,
-    Teachers,
-    Staff,
-}
-
-impl Group {
-    pub fn of(profile: Profile) -> Option<Group> {
-        match profile {
-            Profile::Student => Some(Group::Students),
-            Profile::Guardian => Some(Group::Guardians),
-            Profile::Teacher => Some(Group::Teachers),
-            Profile::Guest => None,
-            _ => Some(Group::Staff),
-        }
-    }
-
-    pub fn column(self) -> &'static str {
-        match self {
-            Group::Students => "to_students",
-            Group::Guardians => "to_guardians",
-            Group::Teachers => "to_teachers",
-            Group::Staff => "to_staff",
-        }
-    }
-}
-
-impl Audience {
-    pub fn from_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> Audience {
-        let mut a = Audience::default();
-        for c in codes {
-            match c {
-                "eleves" => a.students = true,
-                "parents" => a.guardians = true,
-                "enseignants" => a.teachers = true,
-                "personnels" => a.staff = true,
-                _ => {}
-            }
-        }
-        a
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !(self.students || self.guardians || self.teachers || self.staff)
-    }
-
-    /// The profile codes (kernel::Profile) the audience reaches, for events.
-    pub fn profile_codes(&self) -> Vec<&'static str> {
-        let mut out = vec![];
-        for (on, p) in [
-            (self.students, Profile::Student),
-            (self.guardians, Profile::Guardian),
-            (self.teachers, Profile::Teacher),
-        ] {
-            if on {
-                out.push(p.code());
-            }
-        }
-        if self.staff {
-            out.extend(
-                Profile::ALL
-                    .into_iter()
-                    .filter(|p| p.is_staff() && *p != Profile::Teacher)
-                    .map(Profile::code),
-            );
-        }
-        out
-    }
-
-    pub fn label_keys(&self) -> Vec<&'static str> {
-        [
-            (self.students, "agenda-public-eleves"),
-            (self.guardians, "agenda-public-parents"),
-            (self.teachers, "agenda-public-enseignants"),
-            (self.staff, "agenda-public-personnels"),
-        ]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, k)| k)
-        .collect()
-    }
-}
+/// The Fluent labels of the audience's groups, in the order of `audience::CODES`.
+pub const PUBLIC_LABELS: [&str; 4] = [
+    "agenda-public-eleves",
+    "agenda-public-parents",
+    "agenda-public-enseignants",
+    "agenda-public-personnels",
+];
 
 /// Who may create events: direction and staff for the whole school, teachers for their classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -60,7 +60,7 @@ fn view(e: EventRow, t: Tr) -> EventView {
     };
     EventView {
         id: e.id,
-        audience: e.audience().label_keys(),
+        audience: e.audience().label_keys(&model::PUBLIC_LABELS),
         title: e.title,
         description: e.description,
         place: e.place,
@@ -243,12 +243,7 @@ async fn render_new(
         teacher: model::writer(&v.context) == Some(Writer::Teacher),
         form,
         public,
-        publics: [
-            ("eleves", "agenda-public-eleves"),
-            ("parents", "agenda-public-parents"),
-            ("enseignants", "agenda-public-enseignants"),
-            ("personnels", "agenda-public-personnels"),
-        ],
+        publics: directory::audience::choices(&model::PUBLIC_LABELS),
         error,
     };
     web::form_page(lang, user, &Tr(lang).get("agenda-new-title"), &body, failed)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use bus::Event;
 use db::Db;
+use directory::audience;
 use directory::store as dir;
 use kernel::{Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use serde_json::json;
@@ -12,7 +13,6 @@ use uuid::Uuid;
 use web::{AppError, FieldError};
 
 use crate::model::{self, EventForm, Writer};
-use crate::readers;
 use crate::store::{self, EventRow};
 
 #[derive(Debug, thiserror::Error)]
@@ -91,13 +91,13 @@ impl Agenda {
     /// The events between two instants the person reads in their current context (and those they
     /// created), by start.
     pub async fn between(&self, v: &Viewer, from: Timestamp, to: Timestamp) -> Result<Vec<EventRow>> {
-        let keys = readers::keys(&self.db, v.user, &v.context).await?;
+        let keys = audience::keys(&self.db, v.user, &v.context).await?;
         Ok(store::visible(&self.db, &keys, v.user.0, (from, to), None).await?)
     }
 
     /// Every event a person reads in any of their schools and profiles (their calendar feed).
     pub async fn feed_events(&self, user: UserId, from: Timestamp, to: Timestamp) -> Result<Vec<EventRow>> {
-        let keys = readers::all_keys(&self.db, user).await?;
+        let keys = audience::all_keys(&self.db, user).await?;
         Ok(store::visible(&self.db, &keys, user.0, (from, to), None).await?)
     }
 
@@ -114,7 +114,7 @@ impl Agenda {
         if self.may_manage(v, &e) {
             return Ok(e);
         }
-        let keys = readers::keys(&self.db, v.user, &v.context).await?;
+        let keys = audience::keys(&self.db, v.user, &v.context).await?;
         let window = (Timestamp(i64::MIN), Timestamp(i64::MAX));
         store::visible(&self.db, &keys, v.user.0, window, Some((e.school_id, id)))
             .await?
@@ -128,7 +128,7 @@ impl Agenda {
         let writer = model::writer(&v.context).ok_or(Error::Forbidden)?;
         let school = v.context.school().ok_or(Error::Forbidden)?;
         let taught = match writer {
-            Writer::Teacher => Some(readers::taught(&self.db, school, v.user).await?),
+            Writer::Teacher => Some(audience::taught(&self.db, school, v.user).await?),
             Writer::School => None,
         };
         Ok(dir::classes_of_school(&self.db, school)

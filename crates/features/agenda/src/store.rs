@@ -1,11 +1,10 @@
 //! Agenda SQL, every query filtered on `school_id`.
 
 use db::{Db, Result, Tx};
+use directory::audience::{self, Audience, ReaderKey};
 use kernel::Timestamp;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use uuid::Uuid;
-
-use crate::model::{Audience, Group};
 
 fn a(n: &str) -> Alias {
     Alias::new(n)
@@ -56,12 +55,12 @@ pub struct EventRow {
 
 impl EventRow {
     pub fn audience(&self) -> Audience {
-        Audience {
-            students: self.to_students,
-            guardians: self.to_guardians,
-            teachers: self.to_teachers,
-            staff: self.to_staff,
-        }
+        Audience::from_flags([
+            self.to_students,
+            self.to_guardians,
+            self.to_teachers,
+            self.to_staff,
+        ])
     }
 }
 
@@ -74,39 +73,15 @@ fn select_events() -> SelectStatement {
     q
 }
 
-/// One reader's part of an audience in one school (see `readers`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReaderKey {
-    pub school: Uuid,
-    pub group: Group,
-    pub classes: Option<Vec<Uuid>>,
-}
-
+/// Whether the event `e` reaches the reader of `key`.
 fn reaches(key: &ReaderKey) -> Cond {
-    let mut cond = Cond::all()
-        .add(col("e", "school_id").eq(key.school))
-        .add(col("e", key.group.column()).eq(true));
-    if let Some(classes) = &key.classes {
-        let any_class = Query::select()
-            .expr(Expr::val(1))
-            .from_as(a("agenda_event_classes"), a("ec"))
-            .and_where(col("ec", "school_id").equals((a("e"), a("school_id"))))
-            .and_where(col("ec", "event_id").equals((a("e"), a("id"))))
-            .to_owned();
-        let mine = Query::select()
-            .expr(Expr::val(1))
-            .from_as(a("agenda_event_classes"), a("ec"))
-            .and_where(col("ec", "school_id").equals((a("e"), a("school_id"))))
-            .and_where(col("ec", "event_id").equals((a("e"), a("id"))))
-            .and_where(col("ec", "class_id").is_in(classes.clone()))
-            .to_owned();
-        cond = cond.add(
-            Cond::any()
-                .add(Expr::exists(any_class).not())
-                .add(Expr::exists(mine)),
-        );
-    }
-    cond
+    let links = Query::select()
+        .expr(Expr::val(1))
+        .from_as(a("agenda_event_classes"), a("ec"))
+        .and_where(col("ec", "school_id").equals((a("e"), a("school_id"))))
+        .and_where(col("ec", "event_id").equals((a("e"), a("id"))))
+        .to_owned();
+    key.reaches("e", col("e", "school_id").eq(key.school), &links, "ec")
 }
 
 /// The events between two instants that reach any of `keys` or that `author` created, by start.
@@ -173,15 +148,14 @@ pub async fn insert(tx: &mut Tx, e: &EventRow, classes: &[Uuid]) -> Result<()> {
         ])
         .to_owned();
     tx.execute(&q).await?;
-    for class in classes {
-        let q = Query::insert()
-            .into_table(a("agenda_event_classes"))
-            .columns([a("school_id"), a("event_id"), a("class_id")])
-            .values_panic([e.school_id.into(), e.id.into(), (*class).into()])
-            .to_owned();
-        tx.execute(&q).await?;
-    }
-    Ok(())
+    audience::insert_class_links(
+        tx,
+        ("agenda_event_classes", "event_id"),
+        e.school_id,
+        e.id,
+        classes,
+    )
+    .await
 }
 
 pub async fn delete(tx: &mut Tx, school: Uuid, id: Uuid) -> Result<()> {

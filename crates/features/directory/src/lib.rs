@@ -2,6 +2,7 @@
 //! groups → people with their profiles per school, and the relations between them (legal representatives,
 //! teachers of a class, head teachers). Other crates read it through `service::Directory`.
 
+pub mod audience;
 pub mod generator;
 pub mod model;
 mod pages;

@@ -44,7 +44,7 @@ impl Homework {
         for u in uploads {
             let s = self.blobs.put(&u.bytes).await?;
             stored.push(StoredUpload {
-                file_name: clean_file_name(&u.file_name),
+                file_name: web::file_name::clean(&u.file_name),
                 content_type: blob::sniff(&u.bytes, &u.file_name),
                 size: s.size,
                 key: s.key,
@@ -109,23 +109,5 @@ impl Homework {
         }
         let bytes = self.blobs.get(&file.blob_key).await?;
         Ok((file, bytes))
-    }
-}
-
-/// A file name fit to keep and to send back: no directories, no control characters, not too long.
-fn clean_file_name(name: &str) -> String {
-    let name: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(150)
-        .collect();
-    let name = name.trim().trim_start_matches('.').to_string();
-    if name.is_empty() {
-        "fichier".to_string()
-    } else {
-        name
     }
 }

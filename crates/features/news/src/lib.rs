@@ -5,7 +5,6 @@
 mod demo;
 pub mod model;
 mod pages;
-mod readers;
 pub mod service;
 pub mod store;
 mod write;

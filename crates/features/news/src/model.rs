@@ -5,6 +5,7 @@ use jiff::civil::DateTime;
 use kernel::{Context, Profile, Timestamp, school_tz};
 use uuid::Uuid;
 
+pub use directory::audience::{Audience, Group};
 pub use web::FieldError;
 
 /// Longest title and body accepted (characters).
@@ -37,114 +38,13 @@ pub const FILE_TYPES: [&str; 13] = [
     "audio/mpeg",
 ];
 
-/// The profiles of a school an item may be for. Staff gathers direction, vie scolaire, documentalists,
-/// administrative staff and the local authority's staff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Audience {
-    pub students: bool,
-    pub guardians: bool,
-    pub teachers: bool,
-    pub staff: bool,
-}
-
-/// Which part of an audience a person reads as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
-    Students,
-    Guardians,
-    Teachers,
-    Staff,
-}
-
-impl Group {
-    pub fn of(profile: Profile) -> Option<Group> {
-        match profile {
-            Profile::Student => Some(Group::Students),
-            Profile::Guardian => Some(Group::Guardians),
-            Profile::Teacher => Some(Group::Teachers),
-            Profile::Guest => None,
-            _ => Some(Group::Staff),
-        }
-    }
-
-    /// The `news` column saying whether an item is for this group.
-    pub fn column(self) -> &'static str {
-        match self {
-            Group::Students => "to_students",
-            Group::Guardians => "to_guardians",
-            Group::Teachers => "to_teachers",
-            Group::Staff => "to_staff",
-        }
-    }
-}
-
-impl Audience {
-    /// From the form's `public` values.
-    pub fn from_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> Audience {
-        let mut a = Audience::default();
-        for c in codes {
-            match c {
-                "eleves" => a.students = true,
-                "parents" => a.guardians = true,
-                "enseignants" => a.teachers = true,
-                "personnels" => a.staff = true,
-                _ => {}
-            }
-        }
-        a
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !(self.students || self.guardians || self.teachers || self.staff)
-    }
-
-    pub fn includes(&self, g: Group) -> bool {
-        match g {
-            Group::Students => self.students,
-            Group::Guardians => self.guardians,
-            Group::Teachers => self.teachers,
-            Group::Staff => self.staff,
-        }
-    }
-
-    /// The profile codes (kernel::Profile) the audience reaches, for events.
-    pub fn profile_codes(&self) -> Vec<&'static str> {
-        let mut out = vec![];
-        if self.students {
-            out.push(Profile::Student.code());
-        }
-        if self.guardians {
-            out.push(Profile::Guardian.code());
-        }
-        if self.teachers {
-            out.push(Profile::Teacher.code());
-        }
-        if self.staff {
-            for p in Profile::ALL {
-                if p.is_staff() && p != Profile::Teacher {
-                    out.push(p.code());
-                }
-            }
-        }
-        out
-    }
-
-    /// The Fluent keys of the profiles, to show who an item is for.
-    pub fn label_keys(&self) -> Vec<&'static str> {
-        let mut out = vec![];
-        for (on, key) in [
-            (self.students, "news-public-eleves"),
-            (self.guardians, "news-public-parents"),
-            (self.teachers, "news-public-enseignants"),
-            (self.staff, "news-public-personnels"),
-        ] {
-            if on {
-                out.push(key);
-            }
-        }
-        out
-    }
-}
+/// The Fluent labels of the audience's groups, in the order of `audience::CODES`.
+pub const PUBLIC_LABELS: [&str; 4] = [
+    "news-public-eleves",
+    "news-public-parents",
+    "news-public-enseignants",
+    "news-public-personnels",
+];
 
 /// What a person may write, from the context they act in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,16 +218,6 @@ mod tests {
         let mut d = draft();
         d.from = "demain".into();
         assert_eq!(check(&d, now, false).unwrap_err().field, "news-field-from");
-    }
-
-    #[test]
-    fn staff_stands_for_every_staff_profile_but_teachers() {
-        let a = Audience::from_codes(["personnels", "eleves"]);
-        let codes = a.profile_codes();
-        assert!(codes.contains(&"ELV") && codes.contains(&"DIR") && codes.contains(&"COL"));
-        assert!(!codes.contains(&"ENS") && !codes.contains(&"TUT"));
-        assert_eq!(Group::of(Profile::Documentalist), Some(Group::Staff));
-        assert_eq!(Group::of(Profile::Guest), None);
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn card(n: NewsRow, now: Timestamp) -> Card {
     let excerpt = web::rich_text::preview(&web::rich_text::plain_text(&n.body), 220);
     Card {
         id: n.id,
-        audience: n.audience().label_keys(),
+        audience: n.audience().label_keys(&model::PUBLIC_LABELS),
         title: n.title,
         body: n.body,
         excerpt,
@@ -294,12 +294,7 @@ async fn render_new(
         max_illustration: blob::human_size(news.max_illustration_bytes()),
         max_file: blob::human_size(news.max_upload_bytes()),
         max_files: model::MAX_FILES,
-        publics: [
-            ("eleves", "news-public-eleves"),
-            ("parents", "news-public-parents"),
-            ("enseignants", "news-public-enseignants"),
-            ("personnels", "news-public-personnels"),
-        ],
+        publics: directory::audience::choices(&model::PUBLIC_LABELS),
     };
     web::form_page(lang, user, &Tr(lang).get("news-new-title"), &body, failed)
 }
@@ -440,32 +435,7 @@ async fn download(
         .await?;
     Ok(file_response(
         &f.content_type,
-        Some(content_disposition(&f.file_name)),
+        Some(web::file_name::content_disposition(&f.file_name)),
         bytes,
     ))
-}
-
-/// `attachment; filename="copie.pdf"; filename*=UTF-8''copie.pdf` (an ASCII fallback and the real name).
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use blob::Blobs;
 use db::Db;
+use directory::audience;
 use directory::store as dir;
 use kernel::{Clock, Context, Profile, Timestamp, UserId};
 use uuid::Uuid;
 use web::{AppError, FieldError};
 
 use crate::model::{self, Draft, Writer};
-use crate::readers;
 use crate::store::{self, FileRow, NewsRow};
 
 #[derive(Debug, thiserror::Error)]
@@ -133,7 +133,7 @@ impl News {
 
     /// The items a person reads now, pinned first, then newest.
     pub async fn feed(&self, v: &Viewer, limit: u64) -> Result<Vec<NewsRow>> {
-        let keys = readers::keys(&self.db, v.user, &v.context).await?;
+        let keys = audience::keys(&self.db, v.user, &v.context).await?;
         Ok(store::readable(&self.db, &keys, self.now(), None, limit).await?)
     }
 
@@ -160,7 +160,7 @@ impl News {
         if self.may_manage(v, &n) {
             return Ok(n);
         }
-        let keys = readers::keys(&self.db, v.user, &v.context).await?;
+        let keys = audience::keys(&self.db, v.user, &v.context).await?;
         store::readable(&self.db, &keys, self.now(), Some(id), 1)
             .await?
             .into_iter()
@@ -210,7 +210,7 @@ impl News {
                     .collect();
             }
             (Writer::Teacher, Context::School { school, .. }) => {
-                let taught = readers::taught(&self.db, school, v.user).await?;
+                let taught = audience::taught(&self.db, school, v.user).await?;
                 c.classes = dir::classes_of_school(&self.db, school)
                     .await?
                     .into_iter()

@@ -2,11 +2,10 @@
 //! school first); readers' queries start from their schools' links.
 
 use db::{Db, Result, Tx};
+use directory::audience::{self, Audience, ReaderKey};
 use kernel::Timestamp;
 use sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use uuid::Uuid;
-
-use crate::model::{Audience, Group};
 
 fn a(n: &str) -> Alias {
     Alias::new(n)
@@ -70,12 +69,12 @@ pub struct NewsRow {
 
 impl NewsRow {
     pub fn audience(&self) -> Audience {
-        Audience {
-            students: self.to_students,
-            guardians: self.to_guardians,
-            teachers: self.to_teachers,
-            staff: self.to_staff,
-        }
+        Audience::from_flags([
+            self.to_students,
+            self.to_guardians,
+            self.to_teachers,
+            self.to_staff,
+        ])
     }
 
     pub fn is_draft(&self) -> bool {
@@ -92,15 +91,6 @@ fn select_news() -> SelectStatement {
     q
 }
 
-/// One reader's part of an audience in one school: their group, and the classes that bring them
-/// class news (`None`: every class of the school, as direction and staff see).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReaderKey {
-    pub school: Uuid,
-    pub group: Group,
-    pub classes: Option<Vec<Uuid>>,
-}
-
 /// Whether the item `n` reaches the reader of `key`.
 fn reaches(key: &ReaderKey) -> Cond {
     let linked = Query::select()
@@ -109,29 +99,12 @@ fn reaches(key: &ReaderKey) -> Cond {
         .and_where(col("ns", "school_id").eq(key.school))
         .and_where(col("ns", "news_id").equals((a("n"), a("id"))))
         .to_owned();
-    let mut cond = Cond::all()
-        .add(Expr::exists(linked))
-        .add(col("n", key.group.column()).eq(true));
-    if let Some(classes) = &key.classes {
-        let any_class = Query::select()
-            .expr(Expr::val(1))
-            .from_as(a("news_classes"), a("nc"))
-            .and_where(col("nc", "news_id").equals((a("n"), a("id"))))
-            .to_owned();
-        let mine = Query::select()
-            .expr(Expr::val(1))
-            .from_as(a("news_classes"), a("nc"))
-            .and_where(col("nc", "school_id").eq(key.school))
-            .and_where(col("nc", "news_id").equals((a("n"), a("id"))))
-            .and_where(col("nc", "class_id").is_in(classes.clone()))
-            .to_owned();
-        cond = cond.add(
-            Cond::any()
-                .add(Expr::exists(any_class).not())
-                .add(Expr::exists(mine)),
-        );
-    }
-    cond
+    let links = Query::select()
+        .expr(Expr::val(1))
+        .from_as(a("news_classes"), a("nc"))
+        .and_where(col("nc", "news_id").equals((a("n"), a("id"))))
+        .to_owned();
+    key.reaches("n", Expr::exists(linked), &links, "nc")
 }
 
 /// The published items in their window that reach any of `keys`, pinned first then newest, each once.
@@ -267,14 +240,7 @@ pub async fn insert(tx: &mut Tx, n: NewNews<'_>) -> Result<()> {
         tx.execute(&q).await?;
     }
     if let Some(school) = r.owner_school_id {
-        for class in n.classes {
-            let q = Query::insert()
-                .into_table(a("news_classes"))
-                .columns([a("school_id"), a("news_id"), a("class_id")])
-                .values_panic([school.into(), r.id.into(), (*class).into()])
-                .to_owned();
-            tx.execute(&q).await?;
-        }
+        audience::insert_class_links(tx, ("news_classes", "news_id"), school, r.id, n.classes).await?;
     }
     Ok(())
 }

@@ -241,7 +241,7 @@ async fn download(
         HeaderValue::from_str(&file.content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file.file_name)) {
+    if let Ok(v) = HeaderValue::from_str(&web::file_name::content_disposition(&file.file_name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(
@@ -253,40 +253,4 @@ async fn download(
         HeaderValue::from_static("private, no-store"),
     );
     Ok(res)
-}
-
-/// `attachment; filename="copie.pdf"; filename*=UTF-8''copie.pdf` (an ASCII fallback and the real name).
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn downloads_keep_their_name_and_stay_attachments() {
-        assert_eq!(
-            super::content_disposition("copie élève.pdf"),
-            "attachment; filename=\"copie _l_ve.pdf\"; filename*=UTF-8''copie%20%C3%A9l%C3%A8ve.pdf"
-        );
-    }
 }
