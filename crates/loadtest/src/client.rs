@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{COOKIE, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::{Response, StatusCode, Url};
 
 use crate::Fallible;
@@ -96,6 +96,22 @@ pub fn csrf_token(html: &str) -> Option<&str> {
     Some(&html[start..start + end])
 }
 
+/// A `multipart/form-data` body of text fields, as a browser builds it: its Content-Type (with the
+/// boundary) and its bytes.
+fn multipart(fields: &[(String, String)]) -> (String, Vec<u8>) {
+    let boundary = "----ardoise-load-7f3a9c1e5b";
+    let mut body = Vec::with_capacity(fields.iter().map(|(k, v)| k.len() + v.len() + 96).sum());
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(value.as_bytes());
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// Reads (and discards) the body so the connection goes back to the pool.
 async fn drain(res: Response) -> Result<(), Outcome> {
     res.bytes().await.map(|_| ()).map_err(|e| transport(&e))
@@ -124,7 +140,7 @@ impl Http {
             home: base.join("/")?,
             timetable: base.join("/edt")?,
             homework: base.join("/devoirs")?,
-            messages: base.join("/compte/sessions")?,
+            messages: base.join("/messagerie")?,
             cas_login: base.join(&format!("/cas/login?service={service}"))?,
             health: base.join("/healthz")?,
             wicket: base.join(&format!("/login/sso/{}?next=/", crate::federation::WICKET))?,
@@ -180,7 +196,11 @@ impl Http {
             | Req::SignInSso
             | Req::RollList
             | Req::RollSheet
-            | Req::RollSave => return Outcome::Unexpected,
+            | Req::RollSave
+            | Req::MsgCompose
+            | Req::MsgSend
+            | Req::Inbox
+            | Req::MsgOpen => return Outcome::Unexpected,
         };
         let sent = self
             .client
@@ -236,6 +256,40 @@ impl Http {
         {
             Ok(res) => {
                 let outcome = classify(&res, StatusCode::SEE_OTHER);
+                drain(res).await.err().unwrap_or(outcome)
+            }
+            Err(e) => transport(&e),
+        }
+    }
+
+    /// A `multipart/form-data` form (as a browser posts a form with a file input) by a signed-in
+    /// browser, which must answer 303 to `location`; a 303 elsewhere (a message held for moderation)
+    /// or a 200 (the form shown again with an error) is unexpected.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        session: &Session,
+        fields: &[(String, String)],
+        location: &str,
+    ) -> Outcome {
+        let Ok(url) = self.base.join(path) else {
+            return Outcome::Unexpected;
+        };
+        let (content_type, body) = multipart(fields);
+        match self
+            .client
+            .post(url)
+            .header(COOKIE, session.cookie.clone())
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+        {
+            Ok(res) => {
+                let mut outcome = classify(&res, StatusCode::SEE_OTHER);
+                if outcome == Outcome::Ok && res.headers().get(LOCATION).is_none_or(|l| l != location) {
+                    outcome = Outcome::Unexpected;
+                }
                 drain(res).await.err().unwrap_or(outcome)
             }
             Err(e) => transport(&e),

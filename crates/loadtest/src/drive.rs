@@ -84,6 +84,11 @@ impl Ctx {
             .join(", ")
     }
 
+    /// The pool of signed-in sessions as it stands.
+    pub fn sessions(&self) -> Vec<Arc<Session>> {
+        self.sessions.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
     pub fn session(&self, r: u64) -> Option<Arc<Session>> {
         let sessions = self.sessions.read().ok()?;
         if sessions.is_empty() {

@@ -24,6 +24,7 @@ pub async fn p1(common: &Common, connections: usize, duration: Duration) -> Fall
     let target = Target {
         pid: server.pid,
         ctx: Ctx::new(http, Arc::new(vec![])),
+        database_url: String::new(),
     };
     let mut report = scenarios::p1(&target, connections, duration, Req::Hello).await?;
     report.scenario = "P1 ceiling, bare axum".into();

@@ -139,7 +139,28 @@ enum Command {
         #[arg(long, default_value = "2026-12-07T16:55:00+01:00")]
         at: String,
     },
-    /// A few seconds of p1, p2, p4 and cas at low rates on a tiny SQLite region; fails on any error.
+    /// P8, message fan-out: N teachers each writing, back to back, to one of their classes' students
+    /// and parents, while M of those students and parents read their inbox (the server's hourly
+    /// sending limit lifted with `messaging_rate_per_hour`).
+    Fanout {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 16)]
+        teachers: usize,
+        #[arg(long, default_value_t = 200)]
+        readers: usize,
+        /// A reader's average pause between two visits of their inbox, seconds.
+        #[arg(long, default_value_t = 1.0)]
+        think: f64,
+        /// Share of inbox visits followed by opening the first conversation (0 to 1).
+        #[arg(long, default_value_t = 0.3)]
+        open_share: f64,
+        /// The hourly sending limit the server is given for the run (`messaging_rate_per_hour`).
+        #[arg(long, default_value_t = 1_000_000)]
+        rate_per_hour: i64,
+    },
+    /// A few seconds of p1, p2, p4, cas, fanout and rollcall at low rates on a tiny SQLite region;
+    /// fails on any error.
     Smoke {
         #[arg(long, default_value = "target/debug/ardoise")]
         ardoise: PathBuf,
@@ -334,6 +355,30 @@ async fn run(command: Command) -> Fallible<bool> {
             .await?;
             (common, reports)
         }
+        Command::Fanout {
+            mut common,
+            teachers,
+            readers,
+            think,
+            open_share,
+            rate_per_hour,
+        } => {
+            common
+                .settings
+                .push(format!("messaging_rate_per_hour = {rate_per_hour}"));
+            let p = scenarios::Fanout {
+                teachers,
+                readers,
+                think: secs(think),
+                open_share: open_share.clamp(0.0, 1.0),
+            };
+            let d = secs(common.duration);
+            let reports = with_server(&common, true, async |t: Target| {
+                Ok(vec![scenarios::fanout(&t, &p, d).await?])
+            })
+            .await?;
+            (common, reports)
+        }
         Command::Cas { common, workers } => {
             let d = secs(common.duration);
             let reports = with_server(&common, true, async |t: Target| {
@@ -430,6 +475,7 @@ async fn serve_and_run<T>(
     let target = Target {
         pid: server.pid,
         ctx: Ctx::new(http, Arc::new(accounts)),
+        database_url: region.database_url.clone(),
     };
     let outcome = body(target).await;
     if !server.alive() {

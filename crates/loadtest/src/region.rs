@@ -239,3 +239,126 @@ pub fn profile_mix(accounts: &[Account]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Rows of `sql` (our own text, no input) from the region's database, PostgreSQL or SQLite.
+async fn rows<T>(database_url: &str, sql: &str) -> Fallible<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + Send
+        + Unpin,
+{
+    if database_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(database_url).await?;
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok(rows)
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(database_url).await?;
+        let rows = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok(rows)
+    }
+}
+
+/// The teachers of a fan-out run: the first `n` (by login, so a region always gives the same ones)
+/// who teach at least one class and hold one membership only (one school, the teacher profile: their
+/// compose form offers the classes of that school).
+fn fanout_teachers_sql(n: usize) -> String {
+    format!(
+        "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id \
+         WHERE u.login NOT LIKE 'demo.%' AND u.id IN (SELECT teacher_id FROM teachings) \
+         GROUP BY u.id, u.login HAVING COUNT(*) = 1 AND MIN(m.profile) = 'ENS' \
+         ORDER BY u.login LIMIT {n}"
+    )
+}
+
+/// The accounts of a fan-out run: `teachers` teachers (see [`fanout_teachers_sql`]) and up to
+/// `readers` students and legal guardians (one profile only) of the classes those teachers teach,
+/// picked at random; the teachers first.
+pub async fn fanout_accounts(
+    database_url: &str,
+    teachers: usize,
+    readers: usize,
+) -> Fallible<(Vec<Account>, Vec<Account>)> {
+    let t = fanout_teachers_sql(teachers);
+    let teacher_rows: Vec<(String, String)> = rows(
+        database_url,
+        &format!("SELECT u.login, 'ENS' FROM users u WHERE u.id IN ({t}) ORDER BY u.login"),
+    )
+    .await?;
+    let reader_rows: Vec<(String, String)> = rows(
+        database_url,
+        &format!(
+            "WITH c AS (SELECT DISTINCT class_id FROM teachings WHERE teacher_id IN ({t})), \
+             p AS (SELECT student_id AS id FROM class_students WHERE class_id IN (SELECT class_id FROM c) \
+                   UNION SELECT g.guardian_id FROM guardianships g \
+                   JOIN class_students cs ON cs.student_id = g.student_id \
+                   WHERE g.legal AND cs.class_id IN (SELECT class_id FROM c)) \
+             SELECT u.login, MIN(m.profile) FROM users u JOIN memberships m ON m.user_id = u.id \
+             WHERE u.id IN (SELECT id FROM p) AND u.login NOT LIKE 'demo.%' GROUP BY u.login \
+             HAVING COUNT(DISTINCT m.profile) = 1 AND MIN(m.profile) IN ('ELV', 'TUT') \
+             ORDER BY random() LIMIT {readers}"
+        ),
+    )
+    .await?;
+    let account = |(login, profile): (String, String)| Account {
+        login,
+        profile,
+        jointure: None,
+        device: Mutex::new(None),
+    };
+    Ok((
+        teacher_rows.into_iter().map(account).collect(),
+        reader_rows.into_iter().map(account).collect(),
+    ))
+}
+
+/// The classes (divisions, not option groups) the fan-out's teachers teach, with the size of one
+/// send's two groups there.
+pub struct Divisions {
+    /// Their ids, as the compose form writes them.
+    pub ids: std::collections::HashSet<String>,
+    pub students_per_class: f64,
+    pub guardians_per_class: f64,
+}
+
+/// The divisions the fan-out's teachers teach and their students and legal guardians.
+pub async fn fanout_divisions(database_url: &str, teachers: usize) -> Fallible<Divisions> {
+    let t = fanout_teachers_sql(teachers);
+    let sizes: Vec<(sqlx::types::Uuid, i64, i64)> = rows(
+        database_url,
+        &format!(
+            "SELECT c.id, (SELECT COUNT(*) FROM class_students cs WHERE cs.class_id = c.id), \
+                    (SELECT COUNT(DISTINCT g.guardian_id) FROM class_students cs \
+                     JOIN guardianships g ON g.student_id = cs.student_id \
+                     WHERE cs.class_id = c.id AND g.legal) \
+             FROM classes c WHERE c.kind = 'classe' \
+             AND c.id IN (SELECT class_id FROM teachings WHERE teacher_id IN ({t}))"
+        ),
+    )
+    .await?;
+    let n = sizes.len().max(1) as f64;
+    Ok(Divisions {
+        ids: sizes.iter().map(|(id, _, _)| id.to_string()).collect(),
+        students_per_class: sizes.iter().map(|(_, s, _)| *s as f64).sum::<f64>() / n,
+        guardians_per_class: sizes.iter().map(|(_, _, g)| *g as f64).sum::<f64>() / n,
+    })
+}
+
+/// The messages the run's accounts (not the demo's) sent: (delivered, their recipients, held for
+/// moderation).
+pub async fn messages_sent(database_url: &str) -> Fallible<(i64, i64, i64)> {
+    let mine = "SELECT id FROM users WHERE login NOT LIKE 'demo.%'";
+    let counts: Vec<(i64, i64, i64)> = rows(
+        database_url,
+        &format!(
+            "SELECT (SELECT COUNT(*) FROM msg_messages WHERE state = 'sent' AND sender_id IN ({mine})), \
+                    (SELECT COUNT(*) FROM msg_recipients r JOIN msg_messages m ON m.id = r.message_id \
+                     WHERE m.state = 'sent' AND m.sender_id IN ({mine})), \
+                    (SELECT COUNT(*) FROM msg_messages WHERE state = 'held' AND sender_id IN ({mine}))"
+        ),
+    )
+    .await?;
+    Ok(counts.into_iter().next().unwrap_or((0, 0, 0)))
+}

@@ -1,10 +1,12 @@
 //! The scenarios of the load model (specs/load-model.md §5) that the server can run today.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::Fallible;
+use crate::client::Session;
 use crate::drive::{Ctx, closed_loop, monday_page, open_loop, rand};
 use crate::server::Meter;
 use crate::stats::{Outcome, Report, Req, Usage, now};
@@ -24,6 +26,8 @@ fn measure(t: &Target, duration: Duration) -> tokio::task::JoinHandle<Usage> {
 pub struct Target {
     pub pid: u32,
     pub ctx: Arc<Ctx>,
+    /// The region's database (the fan-out picks its accounts there and counts what was delivered).
+    pub database_url: String,
 }
 
 fn report(ctx: &Ctx, scenario: &str, settings: String, usage: Usage) -> Report {
@@ -173,8 +177,7 @@ pub struct P4 {
 /// **P4, Monday 8:00**: new sessions arrive at `logins_per_sec` and join a pool of signed-in
 /// students, parents and teachers (in the region's proportions), which sends `pages_per_sec` page
 /// requests in the load model's mix (home 25%, timetable 25%, homework 20%, grades through the
-/// Pronote CAS 15%, messages 15%), both open loop. Messages do not exist yet: /compte/sessions
-/// stands in for them until issue 8.
+/// Pronote CAS 15%, messages 15%: the inbox), both open loop.
 pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
     t.ctx.presign(p.sessions).await?;
     let meter = measure(t, duration);
@@ -213,10 +216,8 @@ pub async fn p4(t: &Target, p: &P4, duration: Duration) -> Fallible<Report> {
     let total: f64 = r.kinds.iter().map(|k| k.ok_per_sec).sum();
     r.figures
         .extend([("dynamic requests/s completed (all kinds)".into(), total)]);
-    r.notes = vec![
-        "* messages: a stand-in page until issue 8".into(),
-        "grades/CAS: one complete CAS round trip (ticket, then service validation) per request".into(),
-    ];
+    r.notes =
+        vec!["grades/CAS: one complete CAS round trip (ticket, then service validation) per request".into()];
     Ok(r)
 }
 
@@ -399,7 +400,6 @@ pub async fn p6(t: &Target, p: &P6, duration: Duration) -> Fallible<Report> {
             p95,
         ),
     ]);
-    r.notes = vec!["* messages: a stand-in page until issue 8".into()];
     Ok(r)
 }
 
@@ -439,7 +439,11 @@ fn sheet_students(html: &str) -> Vec<&str> {
 pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallible<Report> {
     let ctx = t.ctx.only("ENS");
     ctx.presign(teachers).await?;
-    let t = Target { pid: t.pid, ctx };
+    let t = Target {
+        pid: t.pid,
+        ctx,
+        database_url: t.database_url.clone(),
+    };
     let meter = measure(&t, duration);
     static TURN: AtomicU64 = AtomicU64::new(0);
     closed_loop(&t.ctx, teachers, duration, |ctx, w| {
@@ -502,4 +506,262 @@ pub async fn rollcall(t: &Target, teachers: usize, duration: Duration) -> Fallib
         duration.as_secs_f64()
     );
     Ok(report(&t.ctx, "Roll call at 8:00", settings, meter.await?))
+}
+
+/// The classes a compose form offers to write to the parents of (its `dest:parents:<class>` fields).
+fn parents_groups(html: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = html
+        .match_indices("name=\"dest:parents:")
+        .filter_map(|(i, m)| {
+            let start = i + m.len();
+            html.get(start..start + 36)
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The first conversation of an inbox page (`/messagerie/<uuid>`), if any.
+fn first_conversation(html: &str) -> Option<&str> {
+    html.match_indices("href=\"/messagerie/").find_map(|(i, m)| {
+        let start = i + m.len() - "/messagerie/".len();
+        let link = html.get(start..start + "/messagerie/".len() + 36)?;
+        let id = &link["/messagerie/".len()..];
+        (id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')).then_some(link)
+    })
+}
+
+pub struct Fanout {
+    pub teachers: usize,
+    pub readers: usize,
+    /// A reader's pause between two visits of their inbox (each pause drawn between half and one and a
+    /// half times it).
+    pub think: Duration,
+    /// Share of inbox visits followed by opening the first conversation.
+    pub open_share: f64,
+}
+
+/// Waits out a 503 as the waiting page does (its `Retry-After`, at least 1 s); true if it was one.
+async fn shed_wait(outcome: Outcome) -> bool {
+    if let Outcome::Shed { retry_after } = outcome {
+        tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1).max(1))).await;
+        return true;
+    }
+    false
+}
+
+/// A teacher writes to one of their classes, students and parents: the compose form (its CSRF token
+/// and the classes it offers), then the form posted as a browser does (multipart), a text of its own
+/// each time (the counter), so no copy is held for moderation.
+async fn send_to_a_class(ctx: &Ctx, s: &Session, divisions: &HashSet<String>, teacher: usize, n: u64) {
+    let started = now();
+    let (outcome, form) = ctx.http.get_html("/messagerie/nouveau", s).await;
+    ctx.rec.record(Req::MsgCompose, outcome, started.elapsed());
+    if shed_wait(outcome).await {
+        return;
+    }
+    let Some(form) = form else {
+        // An error already counted: not straight back at it.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        return;
+    };
+    // A division (a class of about 30) rather than an option group, when the form offers one.
+    let offered = parents_groups(&form);
+    let mut classes: Vec<&str> = offered
+        .iter()
+        .copied()
+        .filter(|c| divisions.contains(*c))
+        .collect();
+    if classes.is_empty() {
+        classes = offered;
+    }
+    let (Some(csrf), false) = (crate::client::csrf_token(&form), classes.is_empty()) else {
+        ctx.rec.record(Req::MsgSend, Outcome::Unexpected, Duration::ZERO);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        return;
+    };
+    let class = classes[(rand(n) % classes.len() as u64) as usize];
+    let fields = vec![
+        ("csrf_token".to_string(), csrf.to_string()),
+        (format!("dest:eleves:{class}"), "to".to_string()),
+        (format!("dest:parents:{class}"), "to".to_string()),
+        (
+            "subject".to_string(),
+            format!("Sortie au musée jeudi (information n° {n})"),
+        ),
+        (
+            "body".to_string(),
+            format!(
+                "Bonjour,\n\nla sortie au musée aura lieu jeudi : prévoir un pique-nique et une tenue \
+                 adaptée. Information n° {n} du professeur {teacher}.\n\nCordialement."
+            ),
+        ),
+        ("action".to_string(), "send".to_string()),
+    ];
+    let started = now();
+    let outcome = ctx
+        .http
+        .post_multipart("/messagerie/nouveau", s, &fields, "/messagerie?ok=sent")
+        .await;
+    ctx.rec.record(Req::MsgSend, outcome, started.elapsed());
+    if !shed_wait(outcome).await && outcome != Outcome::Ok {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A student or parent looks at their inbox and, `open_share` of the time, opens its first
+/// conversation.
+async fn read_inbox(ctx: &Ctx, s: &Session, r: u64, open_share: f64) {
+    let started = now();
+    let (outcome, inbox) = ctx.http.get_html("/messagerie", s).await;
+    ctx.rec.record(Req::Inbox, outcome, started.elapsed());
+    if shed_wait(outcome).await {
+        return;
+    }
+    let Some(link) = inbox.as_deref().and_then(first_conversation) else {
+        return;
+    };
+    if (rand(r ^ 0x0FE7) % 1000) as f64 >= open_share * 1000.0 {
+        return;
+    }
+    let started = now();
+    let (outcome, _) = ctx.http.get_html(link, s).await;
+    ctx.rec.record(Req::MsgOpen, outcome, started.elapsed());
+    shed_wait(outcome).await;
+}
+
+/// **P8, message fan-out**: `teachers` teachers of the region (each teaching at least one class, in
+/// one school), signed in beforehand, each writing again and again, back to back, to one of their
+/// classes' students and parents (the compose form, then the send); meanwhile `readers` students and
+/// parents of those classes, signed in too, visit their inbox after a think time and sometimes open
+/// the first conversation. The server's hourly sending limit must be lifted
+/// (`messaging_rate_per_hour`, which `ardoise-load fanout` sets). The figures: sends per second, the
+/// recipients of one send (counted in the database after the run: the class's students and legal
+/// guardians the rules let the teacher reach), deliveries per second, and the inbox's latency.
+pub async fn fanout(t: &Target, p: &Fanout, duration: Duration) -> Fallible<Report> {
+    let (teachers, readers) = crate::region::fanout_accounts(&t.database_url, p.teachers, p.readers).await?;
+    if teachers.len() < p.teachers.max(1) {
+        return Err(format!(
+            "the region has {} teachers teaching a class in one school, {} asked: raise --schools or --students",
+            teachers.len(),
+            p.teachers
+        )
+        .into());
+    }
+    let divisions = Arc::new(crate::region::fanout_divisions(&t.database_url, p.teachers).await?);
+    let (nt, nr) = (teachers.len(), readers.len());
+    let mut accounts = teachers;
+    accounts.extend(readers);
+    let ctx = Ctx::new(t.ctx.http.clone(), Arc::new(accounts));
+    ctx.presign(nt + nr).await?;
+    let pool = ctx.sessions();
+    let teacher_sessions: Vec<Arc<Session>> = pool
+        .iter()
+        .filter(|s| s.profile == "ENS")
+        .take(nt)
+        .cloned()
+        .collect();
+    let reader_sessions: Vec<Arc<Session>> = pool
+        .iter()
+        .filter(|s| s.profile != "ENS")
+        .take(nr)
+        .cloned()
+        .collect();
+    let reader_mix = ["ELV", "TUT"]
+        .iter()
+        .map(|p| {
+            format!(
+                "{p} {}",
+                reader_sessions.iter().filter(|s| s.profile == *p).count()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (nt, nr) = (teacher_sessions.len(), reader_sessions.len());
+    let t = Target {
+        pid: t.pid,
+        ctx,
+        database_url: t.database_url.clone(),
+    };
+    let (before, _, _) = crate::region::messages_sent(&t.database_url).await?;
+    let meter = measure(&t, duration);
+    let end = now() + duration;
+    static SENT: AtomicU64 = AtomicU64::new(0);
+    let mut tasks = Vec::new();
+    for (w, s) in teacher_sessions.into_iter().enumerate() {
+        let ctx = t.ctx.clone();
+        let divisions = divisions.clone();
+        tasks.push(tokio::spawn(async move {
+            while now() < end {
+                let n = SENT.fetch_add(1, Ordering::Relaxed);
+                send_to_a_class(&ctx, &s, &divisions.ids, w, n).await;
+            }
+        }));
+    }
+    let (think, open_share) = (p.think, p.open_share);
+    for (w, s) in reader_sessions.into_iter().enumerate() {
+        let ctx = t.ctx.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut r = (w as u64) << 32;
+            // Readers start spread over one think time, not all at once.
+            tokio::time::sleep(think.mul_f64((rand(r) % 1000) as f64 / 1000.0)).await;
+            while now() < end {
+                r += 1;
+                read_inbox(&ctx, &s, r, open_share).await;
+                let pause = think.mul_f64(0.5 + (rand(r ^ 0x7411) % 1000) as f64 / 1000.0);
+                tokio::time::sleep(pause).await;
+            }
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    let usage = meter.await?;
+    let (after, recipients, held) = crate::region::messages_sent(&t.database_url).await?;
+    let settings = format!(
+        "{nt} teachers sending back to back (compose form, send to a class's students + parents) and {nr} \
+         readers ({}) visiting their inbox every {:.1} s on average (opening the first conversation {:.0}% \
+         of the time), {} s",
+        reader_mix,
+        think.as_secs_f64(),
+        open_share * 100.0,
+        duration.as_secs_f64()
+    );
+    let mut r = report(&t.ctx, "P8 message fan-out", settings, usage);
+    let sends = t.ctx.rec.ok_in_window(Req::MsgSend) as f64 / r.usage.window_secs;
+    let delivered = after - before;
+    let per_send = recipients as f64 / after.max(1) as f64;
+    r.figures.extend([
+        (
+            "sends/s completed (each to a class's students and parents)".into(),
+            sends,
+        ),
+        (
+            "recipients per send (counted in the database after the run)".into(),
+            per_send,
+        ),
+        (
+            "deliveries/s (sends/s × recipients per send)".into(),
+            sends * per_send,
+        ),
+        ("messages delivered during the run".into(), delivered as f64),
+        ("messages held for moderation (must be 0)".into(), held as f64),
+        (
+            "classes (divisions) the teachers teach".into(),
+            divisions.ids.len() as f64,
+        ),
+        (
+            "students per division (average)".into(),
+            divisions.students_per_class,
+        ),
+        (
+            "legal guardians per division (average)".into(),
+            divisions.guardians_per_class,
+        ),
+    ]);
+    r.notes = vec![
+        "the goal (specs/load-model.md P8): over 200 sends/s, inbox p95 under 100 ms".into(),
+        "server setting messaging_rate_per_hour lifts the per-profile hourly limit (60 for a teacher)".into(),
+    ];
+    Ok(r)
 }

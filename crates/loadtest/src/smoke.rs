@@ -9,7 +9,8 @@ use crate::stats::Req;
 use crate::{Common, Fallible, with_server, write_json};
 
 /// A few seconds of each scenario at low rates against one server on a tiny SQLite region: any
-/// error, shed or unexpected answer, or a server that dies, fails the run.
+/// error, shed or unexpected answer (a message held for moderation among them), or a server that
+/// dies, fails the run.
 pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallible<bool> {
     let common = Common {
         ardoise,
@@ -21,7 +22,8 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
         duration: 3.0,
         timeout: 10.0,
         accounts: 200,
-        settings: vec![],
+        // The fan-out's teachers send back to back: the hourly limit lifted, as `fanout` does.
+        settings: vec!["messaging_rate_per_hour = 1000000".into()],
         server_log: "warn".into(),
         keep,
         json,
@@ -34,6 +36,7 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
         let fresh = || Target {
             pid: t.pid,
             ctx: accounts.fresh(),
+            database_url: t.database_url.clone(),
         };
         let p2 = scenarios::P2 {
             logins_per_sec: 5.0,
@@ -48,11 +51,18 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
             sessions: 20,
             max_outstanding: 200,
         };
+        let fanout = scenarios::Fanout {
+            teachers: 2,
+            readers: 8,
+            think: Duration::from_millis(200),
+            open_share: 0.5,
+        };
         Ok(vec![
             scenarios::p1(&fresh(), 8, Duration::from_secs(2), Req::Health).await?,
             scenarios::p2(&fresh(), &p2, d).await?,
             scenarios::p4(&fresh(), &p4, d).await?,
             scenarios::cas(&fresh(), 4, Duration::from_secs(2)).await?,
+            scenarios::fanout(&fresh(), &fanout, d).await?,
         ])
     })
     .await?;

@@ -49,9 +49,13 @@ pub enum Req {
     RollList,
     RollSheet,
     RollSave,
+    MsgCompose,
+    MsgSend,
+    Inbox,
+    MsgOpen,
 }
 
-pub const ALL: [Req; 12] = [
+pub const ALL: [Req; 16] = [
     Req::Health,
     Req::Hello,
     Req::SignIn,
@@ -64,6 +68,10 @@ pub const ALL: [Req; 12] = [
     Req::RollList,
     Req::RollSheet,
     Req::RollSave,
+    Req::MsgCompose,
+    Req::MsgSend,
+    Req::Inbox,
+    Req::MsgOpen,
 ];
 
 impl Req {
@@ -77,10 +85,14 @@ impl Req {
             Req::Timetable => "timetable",
             Req::Homework => "homework",
             Req::Grades => "grades/CAS",
-            Req::Messages => "messages*",
+            Req::Messages => "messages",
             Req::RollList => "roll: my lessons",
             Req::RollSheet => "roll: sheet",
             Req::RollSave => "roll: save",
+            Req::MsgCompose => "msg: form",
+            Req::MsgSend => "msg: send",
+            Req::Inbox => "inbox",
+            Req::MsgOpen => "msg: open",
         }
     }
 
@@ -95,10 +107,18 @@ impl Req {
             Req::Timetable => "GET /edt (this week: a student's, a parent's first child's, a teacher's)",
             Req::Homework => "GET /devoirs (the to-do list; a teacher's homework)",
             Req::Grades => "GET /cas/login + /cas/p3/serviceValidate",
-            Req::Messages => "GET /compte/sessions (stand-in until issue 8)",
+            Req::Messages => "GET /messagerie (the inbox)",
             Req::RollList => "GET /appel (the teacher's lessons of the day)",
             Req::RollSheet => "GET /appel/{lesson}/{day} (the class list with its marks)",
             Req::RollSave => "POST /appel/{lesson}/{day} (one or two absent or late, 303)",
+            Req::MsgCompose => {
+                "GET /messagerie/nouveau (the compose form: CSRF token, the teacher's classes)"
+            }
+            Req::MsgSend => {
+                "POST /messagerie/nouveau (multipart; a class's students + parents, 303 to ?ok=sent)"
+            }
+            Req::Inbox => "GET /messagerie (a student's or parent's inbox, first page)",
+            Req::MsgOpen => "GET /messagerie/{conversation} (the inbox's first conversation, marked read)",
         }
     }
 }

@@ -79,17 +79,18 @@ impl Messaging {
             .await?
             .ok_or(AppError::NotFound)?;
         let now = self.now();
+        // Read before the transaction (see send.rs: no second connection while one is held).
+        let to: Vec<Uuid> = mail::recipients(&self.db, &[message])
+            .await?
+            .into_iter()
+            .map(|r| r.user_id)
+            .collect();
         let mut tx = self.db.begin().await?;
         let state = if release { "sent" } else { "rejected" };
         if !abuse::decide(&mut tx, school, message, state, now).await? {
             return Err(AppError::NotFound);
         }
         if release && let Some(conversation) = row.conversation_id {
-            let to: Vec<Uuid> = mail::recipients(&self.db, &[message])
-                .await?
-                .into_iter()
-                .map(|r| r.user_id)
-                .collect();
             mail::deliver(&mut tx, conversation, message, row.sender_id, &to, now).await?;
             bus::publish(
                 &mut tx,

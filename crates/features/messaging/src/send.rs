@@ -497,6 +497,10 @@ impl Messaging {
     ) -> Result<Outcome, Refused> {
         let me = viewer.id();
         let message = Uuid::now_v7();
+        // Everything read from the pool is read before the transaction: a write holding its
+        // connection while it waits for a second one deadlocks once every connection does.
+        let sender = store::people(&self.db, &[me]).await.map_err(AppError::from)?;
+        let sender = sender.get(&me).map(store::Person::name).unwrap_or_default();
         let mut tx = self.db.begin().await.map_err(AppError::from)?;
         let conversation = match &resolved.conversation {
             Some(c) => c.id,
@@ -561,8 +565,6 @@ impl Messaging {
                 mail::deliver(&mut tx, conversation, message, me, &to, now)
                     .await
                     .map_err(AppError::from)?;
-                let sender = store::people(&self.db, &[me]).await.map_err(AppError::from)?;
-                let sender = sender.get(&me).map(store::Person::name).unwrap_or_default();
                 bus::publish(
                     &mut tx,
                     at,
