@@ -281,50 +281,68 @@ impl Messaging {
                 .resolve_reply(viewer, school, profile, reply_to, draft.reply_all)
                 .await;
         }
-        let facts = store::facts(&self.db, school, &[me])
-            .await
-            .map_err(AppError::from)?;
-        let Some(mine) = facts.get(&me) else {
-            return Err(refuse("msg-error-no-recipient"));
-        };
-        let mut addressees: Vec<Addressee> = Vec::new();
-        let mut summary: Vec<String> = Vec::new();
-        let mut seen: HashSet<Uuid> = HashSet::from([me]);
+        // Gather every group's members and every person first, then read the directory's facts for
+        // all of them at once: one set of queries whatever the number of recipients.
+        let mut groups: Vec<(Group, &'static str, String, Vec<Uuid>)> = Vec::new();
         let mut people: Vec<(Uuid, &'static str)> = Vec::new();
         for (targets, category) in [(&draft.to, "to"), (&draft.cc, "cc"), (&draft.bcc, "bcc")] {
             for t in targets {
                 match t {
                     Target::Person(id) => people.push((*id, category)),
                     Target::Group(g) => {
-                        if !may_use_group(profile, mine, *g) {
-                            return Err(refuse("msg-error-group-not-allowed"));
-                        }
                         let label = self.group_label(school, *g).await?;
                         let members = store::group_members(&self.db, school, *g)
                             .await
                             .map_err(AppError::from)?;
-                        let allowed = self.allowed(school, profile, me, &members).await?;
-                        for m in members.into_iter().filter(|m| allowed.contains(m)) {
-                            if seen.insert(m) {
-                                addressees.push(Addressee {
-                                    user: m,
-                                    category,
-                                    via: Some(label.clone()),
-                                });
-                            }
-                        }
-                        if category != "bcc" {
-                            summary.push(label);
-                        }
+                        groups.push((*g, category, label, members));
                     }
                 }
             }
         }
+        let mut everyone: Vec<Uuid> = groups
+            .iter()
+            .flat_map(|g| g.3.iter().copied())
+            .chain(people.iter().map(|(id, _)| *id))
+            .chain([me])
+            .collect();
+        everyone.sort();
+        everyone.dedup();
+        let rules = store::rules(&self.db, school).await.map_err(AppError::from)?;
+        let facts = store::facts(&self.db, school, &everyone)
+            .await
+            .map_err(AppError::from)?;
+        let Some(mine) = facts.get(&me) else {
+            return Err(refuse("msg-error-no-recipient"));
+        };
+        let allowed = |u: &Uuid| {
+            facts
+                .get(u)
+                .is_some_and(|f| model::may_write(profile, mine, f, &rules))
+        };
+        let mut addressees: Vec<Addressee> = Vec::new();
+        let mut summary: Vec<String> = Vec::new();
+        let mut seen: HashSet<Uuid> = HashSet::from([me]);
+        for (group, category, label, members) in groups {
+            if !may_use_group(profile, mine, group) {
+                return Err(refuse("msg-error-group-not-allowed"));
+            }
+            for m in members.into_iter().filter(|m| allowed(m)) {
+                if seen.insert(m) {
+                    addressees.push(Addressee {
+                        user: m,
+                        category,
+                        via: Some(label.clone()),
+                    });
+                }
+            }
+            if category != "bcc" {
+                summary.push(label);
+            }
+        }
         let ids: Vec<Uuid> = people.iter().map(|(id, _)| *id).collect();
-        let allowed = self.allowed(school, profile, me, &ids).await?;
         let names = store::people(&self.db, &ids).await.map_err(AppError::from)?;
         for (id, category) in people {
-            if !allowed.contains(&id) {
+            if !allowed(&id) {
                 let who = names
                     .get(&id)
                     .map(store::Person::name)
