@@ -1,5 +1,6 @@
-//! Bulk loading, the one engine-specific hot path of imports and the generator:
-//! COPY on PostgreSQL, multi-row INSERTs in the open transaction on SQLite.
+//! Bulk loading, the one engine-specific hot path of imports, the generator and fan-outs (a message's
+//! mailboxes): COPY on PostgreSQL for large batches, one INSERT … SELECT FROM UNNEST of arrays for small
+//! ones, multi-row INSERTs in the open transaction on SQLite.
 
 use sea_query::{Alias, Query, SimpleExpr, Value};
 use uuid::Uuid;
@@ -66,6 +67,32 @@ impl Tx {
         // between its messages): small batches go as one multi-row INSERT instead.
         let copy = rows.len() >= COPY_FROM_ROWS;
         match self.conn() {
+            Conn::Postgres(c) if !copy && let Some(arrays) = unnest_arrays(rows, columns.len()) => {
+                // One statement shape whatever the number of rows: a multi-row INSERT has one shape per
+                // row count, and a fan-out of a few dozen rows of varying size would prepare a new
+                // statement almost every time.
+                let types: Vec<String> = arrays
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| format!("${}::{}[]", i + 1, a.sql_type()))
+                    .collect();
+                let statement = format!(
+                    "INSERT INTO {table} ({}) SELECT * FROM UNNEST({})",
+                    columns.join(", "),
+                    types.join(", ")
+                );
+                // Table and column names are code constants (see the function's contract).
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(statement));
+                for a in arrays {
+                    query = match a {
+                        Array::Uuid(v) => query.bind(v),
+                        Array::Text(v) => query.bind(v),
+                        Array::Int(v) => query.bind(v),
+                        Array::Bool(v) => query.bind(v),
+                    };
+                }
+                query.execute(&mut *c).await?;
+            }
             Conn::Postgres(c) if copy => {
                 let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
                 let mut copy = c.copy_in_raw(&statement).await?;
@@ -101,6 +128,76 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+/// A column of a bulk insert as one PostgreSQL array parameter.
+enum Array {
+    Uuid(Vec<Option<Uuid>>),
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+}
+
+impl Array {
+    fn sql_type(&self) -> &'static str {
+        match self {
+            Array::Uuid(_) => "uuid",
+            Array::Text(_) => "text",
+            Array::Int(_) => "bigint",
+            Array::Bool(_) => "boolean",
+        }
+    }
+}
+
+/// The rows as one array per column, when every column's type is known (a column of NULLs only, or
+/// of mixed kinds, has none: the caller falls back to a multi-row INSERT).
+fn unnest_arrays(rows: &[Vec<Cell>], width: usize) -> Option<Vec<Array>> {
+    let mut arrays = Vec::with_capacity(width);
+    for col in 0..width {
+        let cells = rows.iter().map(|r| r.get(col).unwrap_or(&Cell::Null));
+        let first = rows.iter().map(|r| r.get(col)).find(|c| !matches!(c, None | Some(Cell::Null)))??;
+        let array = match first {
+            Cell::Uuid(_) => Array::Uuid(
+                cells
+                    .map(|c| match c {
+                        Cell::Uuid(u) => Some(Some(*u)),
+                        Cell::Null => Some(None),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+            ),
+            Cell::Text(_) => Array::Text(
+                cells
+                    .map(|c| match c {
+                        Cell::Text(t) => Some(Some(t.clone())),
+                        Cell::Null => Some(None),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+            ),
+            Cell::Int(_) => Array::Int(
+                cells
+                    .map(|c| match c {
+                        Cell::Int(n) => Some(Some(*n)),
+                        Cell::Null => Some(None),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+            ),
+            Cell::Bool(_) => Array::Bool(
+                cells
+                    .map(|c| match c {
+                        Cell::Bool(b) => Some(Some(*b)),
+                        Cell::Null => Some(None),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?,
+            ),
+            Cell::Null => return None,
+        };
+        arrays.push(array);
+    }
+    Some(arrays)
 }
 
 /// Below this many rows, PostgreSQL gets an INSERT rather than a COPY.
