@@ -209,7 +209,9 @@ fn to_expr(cell: &Cell) -> SimpleExpr {
         Cell::Text(s) => Value::String(Some(s.clone())).into(),
         Cell::Int(i) => Value::BigInt(Some(*i)).into(),
         Cell::Bool(b) => Value::Bool(Some(*b)).into(),
-        Cell::Null => Value::String(None).into(),
+        // An untyped NULL: PostgreSQL gives it the column's type (a NULL *text* would not go into a
+        // uuid or bigint column).
+        Cell::Null => sea_query::Expr::cust("NULL"),
     }
 }
 
