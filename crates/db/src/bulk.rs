@@ -155,7 +155,10 @@ fn unnest_arrays(rows: &[Vec<Cell>], width: usize) -> Option<Vec<Array>> {
     let mut arrays = Vec::with_capacity(width);
     for col in 0..width {
         let cells = rows.iter().map(|r| r.get(col).unwrap_or(&Cell::Null));
-        let first = rows.iter().map(|r| r.get(col)).find(|c| !matches!(c, None | Some(Cell::Null)))??;
+        let first = rows
+            .iter()
+            .map(|r| r.get(col))
+            .find(|c| !matches!(c, None | Some(Cell::Null)))??;
         let array = match first {
             Cell::Uuid(_) => Array::Uuid(
                 cells

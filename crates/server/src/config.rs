@@ -255,7 +255,10 @@ impl Settings {
         }
         env_parse("ARDOISE_MAX_UPLOAD_BYTES", &mut self.max_upload_bytes)?;
         env_parse("ARDOISE_NOTIFICATIONS_POLL_MS", &mut self.notifications_poll_ms)?;
-        env_parse("ARDOISE_NOTIFICATIONS_DIGEST_HOUR", &mut self.notifications_digest_hour)?;
+        env_parse(
+            "ARDOISE_NOTIFICATIONS_DIGEST_HOUR",
+            &mut self.notifications_digest_hour,
+        )?;
         if let Ok(raw) = std::env::var("ARDOISE_MESSAGING_RATE_PER_HOUR") {
             self.messaging_rate_per_hour = match raw.trim() {
                 "" => None,

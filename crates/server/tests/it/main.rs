@@ -17,8 +17,8 @@ mod homework;
 mod import;
 mod messaging;
 mod mfa;
-mod notifications;
 mod news;
+mod notifications;
 #[cfg(feature = "peer-tests")]
 mod oidc;
 mod ops;
