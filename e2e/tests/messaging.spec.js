@@ -1,16 +1,17 @@
-// Messaging in a browser: a teacher writes to the parents of their class (a group), a parent finds it
-// unread, reads it and answers the teacher; the reply comes back into the teacher's inbox. The compose
+// Messaging in a browser: a teacher finds a student of their class by name and writes to them, the
+// student finds it unread, reads it and answers the teacher; the reply comes back into the teacher's inbox. The compose
 // form works without JavaScript: searching for a person re-renders the form with what was typed.
 const { test, expect } = require('@playwright/test');
 const { signIn, expectAccessible } = require('./helpers');
 
-test('a teacher writes to a parent and the parent replies', async ({ page, browser }) => {
+test('a teacher writes to a student and the student replies', async ({ page, browser }) => {
   const subject = `Sortie au musée ${Date.now()}`;
-  // demo.parent's name, to find them in the compose form's search.
-  const parentContext = await browser.newContext();
-  const parent = await parentContext.newPage();
-  await signIn(parent, 'demo.parent');
-  const name = (await parent.locator('.who .name').innerText()).trim();
+  // demo.eleve's name, to find them in the compose form's search (a student: the notification spec
+  // counts demo.parent's notifications at the same time).
+  const studentContext = await browser.newContext();
+  const student = await studentContext.newPage();
+  await signIn(student, 'demo.eleve');
+  const name = (await student.locator('.who .name').innerText()).trim();
   const last = name.split(' ').slice(1).join(' ');
 
   await signIn(page, 'demo.prof');
@@ -35,19 +36,19 @@ test('a teacher writes to a parent and the parent replies', async ({ page, brows
   await page.click('button:has-text("Envoyer")');
   await expect(page.locator('.notice')).toHaveText('Message envoyé.');
 
-  // demo.parent sees it unread, opens it, answers.
-  await parent.goto('/messagerie');
-  const line = parent.locator('.msg-line', { hasText: subject });
+  // demo.eleve sees it unread, opens it, answers.
+  await student.goto('/messagerie');
+  const line = student.locator('.msg-line', { hasText: subject });
   await expect(line).toHaveClass(/msg-unread/);
   await line.locator('a').click();
-  await expect(parent.locator('main h1')).toHaveText(subject);
-  await expect(parent.locator('.msg-body').last()).toContainText('prévoir un pique-nique');
-  await expect(parent.locator('.msg-body strong').last()).toHaveText('sac');
-  await expectAccessible(parent, 'a conversation');
-  await parent.fill('#reply-body', 'Merci, ce sera fait.');
-  await parent.click('button:has-text("Répondre")');
-  await expect(parent.locator('.notice')).toHaveText('Message envoyé.');
-  await parentContext.close();
+  await expect(student.locator('main h1')).toHaveText(subject);
+  await expect(student.locator('.msg-body').last()).toContainText('prévoir un pique-nique');
+  await expect(student.locator('.msg-body strong').last()).toHaveText('sac');
+  await expectAccessible(student, 'a conversation');
+  await student.fill('#reply-body', 'Merci, ce sera fait.');
+  await student.click('button:has-text("Répondre")');
+  await expect(student.locator('.notice')).toHaveText('Message envoyé.');
+  await studentContext.close();
 
   // The answer is in the teacher's inbox, in the same conversation, with the read receipt.
   await page.goto('/messagerie');
