@@ -91,7 +91,7 @@ impl Messaging {
             return Err(AppError::NotFound);
         }
         if release && let Some(conversation) = row.conversation_id {
-            mail::deliver(&mut tx, conversation, message, row.sender_id, &to, now).await?;
+            mail::deliver(&mut tx, conversation, message, row.sender_id, &to, false, now).await?;
             bus::publish(
                 &mut tx,
                 kernel::Timestamp(now),

@@ -3,7 +3,7 @@
 //! then is written with its mailboxes and its event in one transaction. A send that is refused for a
 //! switch or a limit keeps its text as a draft: nothing the person wrote is lost.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use bus::Event;
 use kernel::{Profile, Timestamp};
@@ -116,7 +116,10 @@ fn refuse(key: &'static str) -> Refused {
 struct Resolved {
     addressees: Vec<Addressee>,
     summary: String,
+    /// The conversation a reply goes into; None: a new one.
     conversation: Option<Conversation>,
+    /// The school's rules, as read for a new conversation (its read tracking depends on them).
+    rules: Option<model::Rules>,
 }
 
 impl Messaging {
@@ -199,8 +202,9 @@ impl Messaging {
             text.chars().count(),
         );
         let stored = self.store_files(&draft.files).await?;
-        let rules = store::rules(&self.db, school).await.map_err(AppError::from)?;
-        let tracking = draft.read_tracking && rules.read_tracking && profile.is_staff();
+        let tracking = resolved
+            .rules
+            .is_some_and(|r| draft.read_tracking && r.read_tracking && profile.is_staff());
         let outcome = self
             .write(
                 viewer, school, profile, &subject, &body, &text, &hash, resolved, hold, stored, &draft,
@@ -285,12 +289,22 @@ impl Messaging {
         // all of them at once: one set of queries whatever the number of recipients.
         let mut groups: Vec<(Group, &'static str, String, Vec<Uuid>)> = Vec::new();
         let mut people: Vec<(Uuid, &'static str)> = Vec::new();
+        let targets = || draft.to.iter().chain(&draft.cc).chain(&draft.bcc);
+        let classes: Vec<Uuid> = targets()
+            .filter_map(|t| match t {
+                Target::Group(g) => g.class(),
+                Target::Person(_) => None,
+            })
+            .collect();
+        let class_names = store::class_names(&self.db, school, &classes)
+            .await
+            .map_err(AppError::from)?;
         for (targets, category) in [(&draft.to, "to"), (&draft.cc, "cc"), (&draft.bcc, "bcc")] {
             for t in targets {
                 match t {
                     Target::Person(id) => people.push((*id, category)),
                     Target::Group(g) => {
-                        let label = self.group_label(school, *g).await?;
+                        let label = group_label(*g, &class_names)?;
                         let members = store::group_members(&self.db, school, *g)
                             .await
                             .map_err(AppError::from)?;
@@ -367,6 +381,7 @@ impl Messaging {
             addressees,
             summary: summary.join(", "),
             conversation: None,
+            rules: Some(rules),
         })
     }
 
@@ -449,28 +464,7 @@ impl Messaging {
                 .collect(),
             summary,
             conversation: Some(conversation),
-        })
-    }
-
-    async fn group_label(&self, school: Uuid, g: Group) -> Result<String, Refused> {
-        let t = web::Tr(web::Lang::Fr);
-        let class = match g {
-            Group::ClassStudents(c) | Group::ClassParents(c) | Group::ClassTeachers(c) => Some(c),
-            _ => None,
-        };
-        let name = match class {
-            Some(c) => store::class_name(&self.db, school, c)
-                .await
-                .map_err(AppError::from)?
-                .ok_or(refuse("msg-error-group-not-allowed"))?,
-            None => String::new(),
-        };
-        Ok(match g {
-            Group::ClassStudents(_) => t.with("msg-group-students", "class", &name),
-            Group::ClassParents(_) => t.with("msg-group-parents", "class", &name),
-            Group::ClassTeachers(_) => t.with("msg-group-teachers", "class", &name),
-            Group::Teachers => t.get("msg-group-all-teachers"),
-            Group::Staff => t.get("msg-group-all-staff"),
+            rules: None,
         })
     }
 
@@ -580,7 +574,8 @@ impl Messaging {
         let at = Timestamp(now);
         let outcome = match hold {
             None => {
-                mail::deliver(&mut tx, conversation, message, me, &to, now)
+                let fresh = resolved.conversation.is_none();
+                mail::deliver(&mut tx, conversation, message, me, &to, fresh, now)
                     .await
                     .map_err(AppError::from)?;
                 bus::publish(
@@ -729,6 +724,25 @@ impl Messaging {
         tx.commit().await?;
         if gone { Ok(()) } else { Err(AppError::NotFound) }
     }
+}
+
+/// A group's label (« 3e B — parents »), its class named from `class_names` (an unknown class: refused).
+fn group_label(g: Group, class_names: &HashMap<Uuid, String>) -> Result<String, Refused> {
+    let t = web::Tr(web::Lang::Fr);
+    let name = match g.class() {
+        Some(c) => class_names
+            .get(&c)
+            .ok_or(refuse("msg-error-group-not-allowed"))?
+            .as_str(),
+        None => "",
+    };
+    Ok(match g {
+        Group::ClassStudents(_) => t.with("msg-group-students", "class", name),
+        Group::ClassParents(_) => t.with("msg-group-parents", "class", name),
+        Group::ClassTeachers(_) => t.with("msg-group-teachers", "class", name),
+        Group::Teachers => t.get("msg-group-all-teachers"),
+        Group::Staff => t.get("msg-group-all-staff"),
+    })
 }
 
 /// Attachments: how many, how big, which types (read from the bytes, not the browser's word).

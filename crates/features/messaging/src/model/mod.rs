@@ -195,7 +195,8 @@ impl Group {
         }
     }
 
-    fn class(&self) -> Option<Uuid> {
+    /// The class or group it is made of, for the class groups.
+    pub fn class(&self) -> Option<Uuid> {
         match self {
             Group::ClassStudents(c) | Group::ClassParents(c) | Group::ClassTeachers(c) => Some(*c),
             Group::Teachers | Group::Staff => None,

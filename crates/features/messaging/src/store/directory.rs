@@ -196,17 +196,6 @@ pub async fn group_members(db: &Db, school: Uuid, group: Group) -> Result<Vec<Uu
         .collect())
 }
 
-/// A class or group of the school: its name (group labels), if it exists.
-pub async fn class_name(db: &Db, school: Uuid, class: Uuid) -> Result<Option<String>> {
-    let q = Query::select()
-        .column(Classes::Name)
-        .from(Classes::Table)
-        .and_where(Expr::col(Classes::SchoolId).eq(school))
-        .and_where(Expr::col(Classes::Id).eq(class))
-        .to_owned();
-    Ok(db.fetch_optional::<(String,)>(&q).await?.map(|(n,)| n))
-}
-
 /// Names of the school's classes among `ids`, by id.
 pub async fn class_names(db: &Db, school: Uuid, ids: &[Uuid]) -> Result<HashMap<Uuid, String>> {
     if ids.is_empty() {

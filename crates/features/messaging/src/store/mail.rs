@@ -198,29 +198,34 @@ pub async fn insert_recipients(tx: &mut Tx, message: Uuid, to: &[Addressee]) -> 
 }
 
 /// Puts `message` of `conversation` in the mailboxes: each of `to` receives it (unread, back to the
-/// inbox if they had thrown the conversation away), the sender's row follows the conversation.
+/// inbox if they had thrown the conversation away), the sender's row follows the conversation. A
+/// `fresh` conversation (just created in this transaction) has no mailbox rows yet to look for.
 pub async fn deliver(
     tx: &mut Tx,
     conversation: Uuid,
     message: Uuid,
     sender: Uuid,
     to: &[Uuid],
+    fresh: bool,
     now: i64,
 ) -> Result<()> {
-    let mut everyone: Vec<Uuid> = to.to_vec();
-    everyone.push(sender);
-    let q = Query::select()
-        .column(MsgBoxes::UserId)
-        .from(MsgBoxes::Table)
-        .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
-        .and_where(Expr::col(MsgBoxes::UserId).is_in(everyone.clone()))
-        .to_owned();
-    let existing: HashSet<Uuid> = tx
-        .fetch_all::<(Uuid,)>(&q)
-        .await?
-        .into_iter()
-        .map(|(u,)| u)
-        .collect();
+    let existing: HashSet<Uuid> = if fresh {
+        HashSet::new()
+    } else {
+        let mut everyone: Vec<Uuid> = to.to_vec();
+        everyone.push(sender);
+        let q = Query::select()
+            .column(MsgBoxes::UserId)
+            .from(MsgBoxes::Table)
+            .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
+            .and_where(Expr::col(MsgBoxes::UserId).is_in(everyone))
+            .to_owned();
+        tx.fetch_all::<(Uuid,)>(&q)
+            .await?
+            .into_iter()
+            .map(|(u,)| u)
+            .collect()
+    };
     let receivers: Vec<Uuid> = to.iter().filter(|u| existing.contains(u)).copied().collect();
     if !receivers.is_empty() {
         let q = Query::update()
