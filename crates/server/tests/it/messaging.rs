@@ -18,6 +18,21 @@ async fn send(b: &Browser, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])
     b.post_multipart("/messagerie/nouveau", &all, files).await
 }
 
+/// Sends a text message to one recipient (a `dest:` field) from the compose form.
+async fn write(b: &Browser, to: &str, subject: &str, body: &str) -> reqwest::Response {
+    send(
+        b,
+        &[
+            (to, "to"),
+            ("subject", subject),
+            ("body", body),
+            ("action", "send"),
+        ],
+        &[],
+    )
+    .await
+}
+
 /// demo.eleve's class (the division demo.prof teaches).
 async fn demo_class(t: &TestApp) -> Uuid {
     let eleve = t.user_id("demo.eleve").await;
@@ -260,51 +275,21 @@ async fn the_communication_rules_decide_who_may_write_to_whom() {
     // A student writes to a classmate and to their teacher…
     for to in [classmate, prof_id] {
         let d = dest(to);
-        let res = send(
-            &eleve,
-            &[
-                (&d, "to"),
-                ("subject", "Devoir"),
-                ("body", "Tu as compris l'exercice 3 ?"),
-                ("action", "send"),
-            ],
-            &[],
-        )
-        .await;
+        let res = write(&eleve, &d, "Devoir", "Tu as compris l'exercice 3 ?").await;
         assert_eq!(res.status(), 303, "to {to}");
     }
     // …but not to a student of another class, nor to another student's parent (an adult who is not
     // staff), and the refusal names the person.
     for to in [elsewhere, classmate_parent] {
         let d = dest(to);
-        let res = send(
-            &eleve,
-            &[
-                (&d, "to"),
-                ("subject", "Salut"),
-                ("body", "Bonjour"),
-                ("action", "send"),
-            ],
-            &[],
-        )
-        .await;
+        let res = write(&eleve, &d, "Salut", "Bonjour").await;
         assert_eq!(res.status(), 422, "to {to}");
         let html = res.text().await.unwrap();
         assert!(html.contains("ne vous permettent pas"), "{html}");
     }
     // Nor use a class group.
     let g = format!("dest:eleves:{class}");
-    let res = send(
-        &eleve,
-        &[
-            (&g, "to"),
-            ("subject", "Fête"),
-            ("body", "Venez tous"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &g, "Fête", "Venez tous").await;
     assert_eq!(res.status(), 422);
     assert!(
         res.text()
@@ -317,30 +302,10 @@ async fn the_communication_rules_decide_who_may_write_to_whom() {
     // parent-to-parent messages.
     let parent = t.signed_in("demo.parent").await;
     let d = dest(prof_id);
-    let res = send(
-        &parent,
-        &[
-            (&d, "to"),
-            ("subject", "Rendez-vous"),
-            ("body", "Pouvons-nous nous voir ?"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&parent, &d, "Rendez-vous", "Pouvons-nous nous voir ?").await;
     assert_eq!(res.status(), 303);
     let d = dest(classmate_parent);
-    let res = send(
-        &parent,
-        &[
-            (&d, "to"),
-            ("subject", "Covoiturage"),
-            ("body", "Bonjour"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&parent, &d, "Covoiturage", "Bonjour").await;
     assert_eq!(res.status(), 422);
 
     let direction = t.signed_in("demo.direction").await;
@@ -359,17 +324,7 @@ async fn the_communication_rules_decide_who_may_write_to_whom() {
     }
     let res = direction.post_form("/messagerie/regles", &on).await;
     assert_eq!(res.status(), 303);
-    let res = send(
-        &parent,
-        &[
-            (&d, "to"),
-            ("subject", "Covoiturage"),
-            ("body", "Bonjour"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&parent, &d, "Covoiturage", "Bonjour").await;
     assert_eq!(res.status(), 303, "parents may now write to each other");
 
     // Now close students-to-classmates: the same message is refused.
@@ -382,17 +337,7 @@ async fn the_communication_rules_decide_who_may_write_to_whom() {
         .await;
     assert_eq!(res.status(), 303);
     let d = dest(classmate);
-    let res = send(
-        &eleve,
-        &[
-            (&d, "to"),
-            ("subject", "Devoir"),
-            ("body", "Encore moi"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &d, "Devoir", "Encore moi").await;
     assert_eq!(res.status(), 422);
     // Only the direction changes the rules.
     let prof = t.signed_in("demo.prof").await;
@@ -419,43 +364,13 @@ async fn a_burst_of_the_same_text_is_held_and_the_school_decides() {
     let d = dest(prof_id);
     // Two accounts send the same text: delivered. The third is held.
     let eleve = t.signed_in("demo.eleve").await;
-    let res = send(
-        &eleve,
-        &[
-            (&d, "to"),
-            ("subject", "Alerte"),
-            ("body", threat),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &d, "Alerte", threat).await;
     assert_eq!(location(&res), "/messagerie?ok=sent");
     let mate = t.signed_in_as(classmate).await;
-    let res = send(
-        &mate,
-        &[
-            (&d, "to"),
-            ("subject", "Alerte"),
-            ("body", threat),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&mate, &d, "Alerte", threat).await;
     assert_eq!(location(&res), "/messagerie?ok=sent");
     let parent = t.signed_in("demo.parent").await;
-    let res = send(
-        &parent,
-        &[
-            (&d, "to"),
-            ("subject", "ALERTE"),
-            ("body", &threat.to_uppercase()),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&parent, &d, "ALERTE", &threat.to_uppercase()).await;
     assert_eq!(location(&res), "/messagerie?dossier=sent&ok=held");
     let (_, sent) = parent.get_html("/messagerie?dossier=sent").await;
     assert!(sent.contains("En attente de modération"), "{sent}");
@@ -533,32 +448,12 @@ async fn a_new_device_mass_send_is_held() {
     // Signing in from this new browser is a new device: writing to a whole class's parents is held.
     let prof = t.signed_in("demo.prof").await;
     let group = format!("dest:parents:{class}");
-    let res = send(
-        &prof,
-        &[
-            (&group, "to"),
-            ("subject", "Information"),
-            ("body", "Bonjour à tous"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&prof, &group, "Information", "Bonjour à tous").await;
     assert_eq!(location(&res), "/messagerie?dossier=sent&ok=held");
     // One parent is not a mass send.
     let parent_id = t.user_id("demo.parent").await;
     let d = dest(parent_id);
-    let res = send(
-        &prof,
-        &[
-            (&d, "to"),
-            ("subject", "Information"),
-            ("body", "Bonjour madame"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&prof, &d, "Information", "Bonjour madame").await;
     assert_eq!(location(&res), "/messagerie?ok=sent");
     let direction = t.signed_in("demo.direction").await;
     let (_, queue) = direction.get_html("/messagerie/moderation").await;
@@ -573,30 +468,10 @@ async fn the_rate_limit_stops_a_flood_and_keeps_the_text() {
     let d = dest(prof_id);
     for n in 0..20 {
         let body = format!("Question numéro {n}");
-        let res = send(
-            &eleve,
-            &[
-                (&d, "to"),
-                ("subject", "Question"),
-                ("body", &body),
-                ("action", "send"),
-            ],
-            &[],
-        )
-        .await;
+        let res = write(&eleve, &d, "Question", &body).await;
         assert_eq!(res.status(), 303, "message {n}");
     }
-    let res = send(
-        &eleve,
-        &[
-            (&d, "to"),
-            ("subject", "Encore"),
-            ("body", "La vingt et unième"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &d, "Encore", "La vingt et unième").await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("20 messages depuis une heure"), "{html}");
@@ -639,17 +514,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
     let prof_id = t.user_id("demo.prof").await;
     let eleve = t.signed_in("demo.eleve").await;
     let d = dest(prof_id);
-    let res = send(
-        &eleve,
-        &[
-            (&d, "to"),
-            ("subject", "Avant"),
-            ("body", "Premier message"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &d, "Avant", "Premier message").await;
     assert_eq!(res.status(), 303);
 
     // The direction suspends students' sending.
@@ -666,17 +531,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    let res = send(
-        &eleve,
-        &[
-            (&d, "to"),
-            ("subject", "Pendant"),
-            ("body", "Deuxième message"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &d, "Pendant", "Deuxième message").await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("messages malveillants en cours"), "{html}");
@@ -684,17 +539,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
     // Teachers still send; received mail is still readable by students.
     let prof = t.signed_in("demo.prof").await;
     let e = dest(t.user_id("demo.eleve").await);
-    let res = send(
-        &prof,
-        &[
-            (&e, "to"),
-            ("subject", "Consigne"),
-            ("body", "Lisez le chapitre 2"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&prof, &e, "Consigne", "Lisez le chapitre 2").await;
     assert_eq!(res.status(), 303);
     let (_, inbox) = eleve.get_html("/messagerie").await;
     assert!(inbox.contains("Consigne"));
@@ -712,17 +557,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
             .status(),
         303
     );
-    let res = send(
-        &eleve,
-        &[
-            (&d, "to"),
-            ("subject", "Après"),
-            ("body", "Troisième message"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&eleve, &d, "Après", "Troisième message").await;
     assert_eq!(res.status(), 303);
 
     // The region-wide switch, by the regional administrator, stops everyone, staff included.
@@ -741,17 +576,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    let res = send(
-        &prof,
-        &[
-            (&e, "to"),
-            ("subject", "Consigne 2"),
-            ("body", "Lisez le chapitre 3"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&prof, &e, "Consigne 2", "Lisez le chapitre 3").await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("attaque nationale"));
     // A school cannot lift the region's switch; the region can.
@@ -766,17 +591,7 @@ async fn kill_switches_stop_sending_at_once_and_lose_nothing() {
         admin.post_form(action, &[("csrf_token", &csrf)]).await.status(),
         303
     );
-    let res = send(
-        &prof,
-        &[
-            (&e, "to"),
-            ("subject", "Consigne 2"),
-            ("body", "Lisez le chapitre 3"),
-            ("action", "send"),
-        ],
-        &[],
-    )
-    .await;
+    let res = write(&prof, &e, "Consigne 2", "Lisez le chapitre 3").await;
     assert_eq!(res.status(), 303);
 }
 
