@@ -17,7 +17,7 @@ fn col(t: &str, c: &str) -> Expr {
 }
 
 /// A division (school, class, subject) demo.prof teaches where demo.eleve is not (no demo marks there).
-async fn other_class_of_prof(t: &TestApp) -> (Uuid, Uuid, String) {
+pub(crate) async fn other_class_of_prof(t: &TestApp) -> (Uuid, Uuid, String) {
     let (prof, eleve) = (t.user_id("demo.prof").await, t.user_id("demo.eleve").await);
     let of_eleve = Query::select()
         .column(a("class_id"))

@@ -7,44 +7,13 @@
 use std::time::Duration;
 
 use kernel::{Clock, SchoolId};
-use sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_query::{Alias, Expr, ExprTrait, Query};
 use serde_json::json;
 use testkit::{Browser, TestApp, location};
 use uuid::Uuid;
 
 fn a(n: &str) -> Alias {
     Alias::new(n)
-}
-
-fn col(t: &str, c: &str) -> Expr {
-    Expr::col((a(t), a(c)))
-}
-
-/// A division (school, class, subject) demo.prof teaches where demo.eleve is not.
-async fn class_of_prof(t: &TestApp) -> (Uuid, Uuid, String) {
-    let (prof, eleve) = (t.user_id("demo.prof").await, t.user_id("demo.eleve").await);
-    let of_eleve = Query::select()
-        .column(a("class_id"))
-        .from(a("class_students"))
-        .and_where(Expr::col(a("student_id")).eq(eleve))
-        .to_owned();
-    let q = Query::select()
-        .column((a("c"), a("school_id")))
-        .column((a("t"), a("class_id")))
-        .column((a("t"), a("subject_code")))
-        .from_as(a("teachings"), a("t"))
-        .join_as(
-            JoinType::InnerJoin,
-            a("classes"),
-            a("c"),
-            col("c", "id").equals((a("t"), a("class_id"))),
-        )
-        .and_where(col("t", "teacher_id").eq(prof))
-        .and_where(col("c", "kind").eq("classe"))
-        .and_where(col("t", "class_id").not_in_subquery(of_eleve))
-        .limit(1)
-        .to_owned();
-    t.db().fetch_one(&q).await.unwrap()
 }
 
 async fn students(t: &TestApp, school: Uuid, class: Uuid) -> Vec<directory::model::Person> {
@@ -171,7 +140,7 @@ async fn items_of(t: &TestApp, user: Uuid) -> Vec<(Uuid, String, String)> {
 #[tokio::test]
 async fn published_marks_reach_a_parent_of_two_children_of_the_class_once() {
     let t = demo().await;
-    let (school, class, subject) = class_of_prof(&t).await;
+    let (school, class, subject) = crate::grades::other_class_of_prof(&t).await;
     let pupils = students(&t, school, class).await;
     let (s1, s2) = (pupils[0].id, pupils[1].id);
     let parent = legal_guardian(&t, s1).await;
@@ -544,7 +513,7 @@ async fn nobody_reads_or_marks_anothers_notifications() {
 #[tokio::test]
 async fn contract_events_reach_recipients_and_audiences_once_never_their_actor() {
     let t = demo().await;
-    let (school, class, _) = class_of_prof(&t).await;
+    let (school, class, _) = crate::grades::other_class_of_prof(&t).await;
     let pupils = students(&t, school, class).await;
     let (s1, s2) = (pupils[0].id, pupils[1].id);
     let twins_parent = legal_guardian(&t, s1).await;
