@@ -7,6 +7,11 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use server::{App, Error, Settings};
 
+/// mimalloc rather than glibc's malloc: page views allocate and free many small strings from two
+/// threads, where glibc's arenas spent a tenth of the server's CPU (BENCHMARKS.md, P4).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ardoise",
