@@ -13,7 +13,7 @@ use web::{AppError, Msg};
 
 use crate::model::{self, Group, Hold, Signals, anomaly, limits, may_use_group, text_fingerprint};
 use crate::service::{Messaging, Viewer};
-use crate::store::mail::{self, Addressee, AttachmentRow, Conversation, NewMessage};
+use crate::store::mail::{self, Addressee, AttachmentRow, Conversation, MessageRow, NewMessage};
 use crate::store::{self, abuse};
 
 /// Someone or a group a message is addressed to, as the compose form names them.
@@ -125,7 +125,7 @@ struct Resolved {
 impl Messaging {
     /// Sends (or holds) a message. A refusal says why, in French, and names the person or field.
     pub async fn send(&self, viewer: &Viewer, draft: Draft) -> Result<Outcome, Refused> {
-        let (school, profile) = self.sending_as(viewer, draft.reply_to).await?;
+        let (school, profile, original) = self.sending_as(viewer, draft.reply_to).await?;
         let subject = draft.subject.trim().to_string();
         let body = web::rich_text::sanitize(&draft.body);
         let text = web::rich_text::plain_text(&body);
@@ -170,7 +170,9 @@ impl Messaging {
                 draft: Some(kept),
             });
         }
-        let resolved = self.resolve(viewer, school, profile, &draft).await?;
+        let resolved = self
+            .resolve(viewer, school, profile, &draft, original.as_ref())
+            .await?;
         let count = resolved.addressees.len();
         if count == 0 {
             return Err(refuse("msg-error-no-recipient"));
@@ -216,18 +218,23 @@ impl Messaging {
 
     /// The school and profile a message is sent in: the viewer's context, except that a reply belongs
     /// to its conversation's school (a parent of children in two schools answers the school that wrote,
-    /// whichever context they are in), with the viewer's profile there.
-    async fn sending_as(&self, viewer: &Viewer, reply_to: Option<Uuid>) -> Result<(Uuid, Profile), Refused> {
+    /// whichever context they are in), with the viewer's profile there. A reply's original message
+    /// comes back too, read once for the whole send.
+    async fn sending_as(
+        &self,
+        viewer: &Viewer,
+        reply_to: Option<Uuid>,
+    ) -> Result<(Uuid, Profile, Option<MessageRow>), Refused> {
         let (school, profile) = viewer.in_school()?;
         let Some(reply_to) = reply_to else {
-            return Ok((school, profile));
+            return Ok((school, profile, None));
         };
         let original = mail::message(&self.db, reply_to)
             .await
             .map_err(AppError::from)?
             .ok_or(refuse("msg-error-gone"))?;
         if original.school_id == school {
-            return Ok((school, profile));
+            return Ok((school, profile, Some(original)));
         }
         let facts = store::facts(&self.db, original.school_id, &[viewer.id()])
             .await
@@ -236,10 +243,11 @@ impl Messaging {
             .get(&viewer.id())
             .map(|f| f.profiles.clone())
             .unwrap_or_default();
-        mine.into_iter()
+        let profile = mine
+            .into_iter()
             .min_by_key(|p| Profile::ALL.iter().position(|q| q == p))
-            .map(|p| (original.school_id, p))
-            .ok_or(refuse("msg-error-gone"))
+            .ok_or(refuse("msg-error-gone"))?;
+        Ok((original.school_id, profile, Some(original)))
     }
 
     /// Who a reply would go to, for the compose form (or why it cannot be sent).
@@ -249,11 +257,12 @@ impl Messaging {
         reply_to: Uuid,
         all: bool,
     ) -> Result<String, AppError> {
-        let (school, profile) = self
+        let (school, profile, original) = self
             .sending_as(viewer, Some(reply_to))
             .await
             .map_err(|r| AppError::BadRequest(r.message))?;
-        match self.resolve_reply(viewer, school, profile, reply_to, all).await {
+        let original = original.ok_or(AppError::NotFound)?;
+        match self.resolve_reply(viewer, school, profile, &original, all).await {
             Ok(r) => {
                 let ids: Vec<Uuid> = r.addressees.iter().map(|a| a.user).collect();
                 let names = store::people(&self.db, &ids).await?;
@@ -278,11 +287,12 @@ impl Messaging {
         school: Uuid,
         profile: Profile,
         draft: &Draft,
+        original: Option<&MessageRow>,
     ) -> Result<Resolved, Refused> {
         let me = viewer.id();
-        if let Some(reply_to) = draft.reply_to {
+        if let Some(original) = original {
             return self
-                .resolve_reply(viewer, school, profile, reply_to, draft.reply_all)
+                .resolve_reply(viewer, school, profile, original, draft.reply_all)
                 .await;
         }
         // Gather every group's members and every person first, then read the directory's facts for
@@ -392,14 +402,11 @@ impl Messaging {
         viewer: &Viewer,
         school: Uuid,
         profile: Profile,
-        reply_to: Uuid,
+        original: &MessageRow,
         all: bool,
     ) -> Result<Resolved, Refused> {
         let me = viewer.id();
-        let original = mail::message(&self.db, reply_to)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(refuse("msg-error-gone"))?;
+        let reply_to = original.id;
         let conv_id = original.conversation_id.ok_or(refuse("msg-error-gone"))?;
         let visible = mail::visible_messages(&self.db, conv_id, me)
             .await
