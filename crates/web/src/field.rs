@@ -43,3 +43,45 @@ impl FieldError {
         )
     }
 }
+
+/// What a feature's service answers when it fails or refuses, the same for every feature (homework,
+/// news, agenda, discipline): the pages turn it into an [`crate::AppError`] (404, 403, the form's
+/// error, 500).
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Db(#[from] db::Error),
+    /// Another part of the node failed (the blob store…): logged, never shown.
+    #[error("{0}")]
+    Internal(String),
+    #[error("introuvable")]
+    NotFound,
+    #[error("interdit")]
+    Forbidden,
+    #[error("saisie invalide : {0:?}")]
+    Invalid(FieldError),
+}
+
+impl ServiceError {
+    pub fn internal(e: impl std::fmt::Display) -> ServiceError {
+        ServiceError::Internal(e.to_string())
+    }
+}
+
+impl From<FieldError> for ServiceError {
+    fn from(e: FieldError) -> Self {
+        ServiceError::Invalid(e)
+    }
+}
+
+impl From<ServiceError> for crate::AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Db(e) => e.into(),
+            ServiceError::Internal(e) => crate::AppError::Internal(e),
+            ServiceError::NotFound => crate::AppError::NotFound,
+            ServiceError::Forbidden => crate::AppError::Forbidden,
+            ServiceError::Invalid(f) => crate::AppError::BadRequest(f.problem_msg()),
+        }
+    }
+}

@@ -19,7 +19,7 @@ pub use current_user::{ContextChoice, CurrentUser, SessionExpired};
 mod field;
 
 pub use error::{AppError, ErrorPage, Msg, render_error_pages, url_encode};
-pub use field::FieldError;
+pub use field::{FieldError, ServiceError};
 pub use i18n::{Lang, Tr};
 pub use layout::{Chrome, form_page, page, user_page};
 

@@ -10,41 +10,15 @@ use directory::store as dir;
 use kernel::{Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use serde_json::json;
 use uuid::Uuid;
-use web::{AppError, FieldError};
+use web::FieldError;
 
 use crate::model::{self, EventForm, Writer};
 use crate::store::{self, EventRow};
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Db(#[from] db::Error),
-    #[error("introuvable")]
-    NotFound,
-    #[error("interdit")]
-    Forbidden,
-    #[error("saisie invalide : {0:?}")]
-    Invalid(FieldError),
-}
+/// The service's failures and refusals: the one type every feature shares.
+pub use web::ServiceError as Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl From<FieldError> for Error {
-    fn from(e: FieldError) -> Self {
-        Error::Invalid(e)
-    }
-}
-
-impl From<Error> for AppError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Db(e) => e.into(),
-            Error::NotFound => AppError::NotFound,
-            Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
-        }
-    }
-}
 
 /// Who acts: the signed-in person and where they act.
 #[derive(Debug, Clone, Copy)]

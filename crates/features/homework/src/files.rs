@@ -42,7 +42,7 @@ impl Homework {
         }
         let mut stored = vec![];
         for u in uploads {
-            let s = self.blobs.put(&u.bytes).await?;
+            let s = self.blobs.put(&u.bytes).await.map_err(Error::internal)?;
             stored.push(StoredUpload {
                 file_name: web::file_name::clean(&u.file_name),
                 content_type: blob::sniff(&u.bytes, &u.file_name),
@@ -107,7 +107,7 @@ impl Homework {
         if !allowed {
             return Err(Error::NotFound);
         }
-        let bytes = self.blobs.get(&file.blob_key).await?;
+        let bytes = self.blobs.get(&file.blob_key).await.map_err(Error::internal)?;
         Ok((file, bytes))
     }
 }

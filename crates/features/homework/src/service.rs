@@ -11,45 +11,15 @@ use directory::model::{Class, Person};
 use directory::store::{self as dir, Teaching};
 use kernel::{ClassId, Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use uuid::Uuid;
-use web::AppError;
 
 pub use crate::files::Upload;
 use crate::model::{self, Access, Day, FieldError, Relation};
 use crate::store::{self, Entry, EntryKey, FileKind, FileRow, HomeworkRow, LinkRow, NamedClass};
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Db(#[from] db::Error),
-    #[error(transparent)]
-    Blob(#[from] blob::Error),
-    #[error("introuvable")]
-    NotFound,
-    #[error("interdit")]
-    Forbidden,
-    #[error("saisie invalide : {0:?}")]
-    Invalid(FieldError),
-}
+/// The service's failures and refusals: the one type every feature shares.
+pub use web::ServiceError as Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl From<FieldError> for Error {
-    fn from(e: FieldError) -> Self {
-        Error::Invalid(e)
-    }
-}
-
-impl From<Error> for AppError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Db(e) => e.into(),
-            Error::Blob(e) => AppError::internal(e),
-            Error::NotFound => AppError::NotFound,
-            Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
-        }
-    }
-}
 
 /// Who acts: the signed-in person and the school and profile they act in.
 #[derive(Debug, Clone, Copy)]

@@ -9,44 +9,15 @@ use directory::audience;
 use directory::store as dir;
 use kernel::{Clock, Context, Profile, Timestamp, UserId};
 use uuid::Uuid;
-use web::{AppError, FieldError};
+use web::FieldError;
 
 use crate::model::{self, Draft, Writer};
 use crate::store::{self, FileRow, NewsRow};
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Db(#[from] db::Error),
-    #[error(transparent)]
-    Blob(#[from] blob::Error),
-    #[error("introuvable")]
-    NotFound,
-    #[error("interdit")]
-    Forbidden,
-    #[error("saisie invalide : {0:?}")]
-    Invalid(FieldError),
-}
+/// The service's failures and refusals: the one type every feature shares.
+pub use web::ServiceError as Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl From<FieldError> for Error {
-    fn from(e: FieldError) -> Self {
-        Error::Invalid(e)
-    }
-}
-
-impl From<Error> for AppError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Db(e) => e.into(),
-            Error::Blob(e) => AppError::internal(e),
-            Error::NotFound => AppError::NotFound,
-            Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
-        }
-    }
-}
 
 /// Who acts: the signed-in person and where they act.
 #[derive(Debug, Clone, Copy)]
@@ -180,7 +151,7 @@ impl News {
             .into_iter()
             .find(|f| f.id == file)
             .ok_or(Error::NotFound)?;
-        let bytes = self.blobs.get(&f.blob_key).await?;
+        let bytes = self.blobs.get(&f.blob_key).await.map_err(Error::internal)?;
         Ok((f, bytes))
     }
 
@@ -190,7 +161,7 @@ impl News {
         let (Some(key), Some(ty)) = (n.illustration_key, n.illustration_type) else {
             return Err(Error::NotFound);
         };
-        Ok((ty, self.blobs.get(&key).await?))
+        Ok((ty, self.blobs.get(&key).await.map_err(Error::internal)?))
     }
 
     /// The classes, schools and authorities the person's form offers.

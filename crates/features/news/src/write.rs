@@ -192,7 +192,7 @@ impl News {
     /// Writes to the blob store before the transaction (content-addressed: a rolled-back transaction
     /// leaves at worst an unreferenced file).
     async fn store(&self, u: &Upload) -> Result<Stored> {
-        let s = self.blobs.put(&u.bytes).await?;
+        let s = self.blobs.put(&u.bytes).await.map_err(Error::internal)?;
         Ok(Stored {
             file_name: web::file_name::clean(&u.file_name),
             content_type: blob::sniff(&u.bytes, &u.file_name),

@@ -10,7 +10,6 @@ use directory::model::Person;
 use directory::store as dir;
 use kernel::{ClassId, Clock, Context, Profile, SchoolId, Timestamp, UserId};
 use uuid::Uuid;
-use web::AppError;
 
 use super::model::{self, Day, FieldError, IncidentForm, Role};
 use super::store::{
@@ -18,36 +17,10 @@ use super::store::{
 };
 use crate::Attendance;
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Db(#[from] db::Error),
-    #[error("introuvable")]
-    NotFound,
-    #[error("interdit")]
-    Forbidden,
-    #[error("saisie invalide : {0:?}")]
-    Invalid(FieldError),
-}
+/// The service's failures and refusals: the one type every feature shares.
+pub use web::ServiceError as Error;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-impl From<FieldError> for Error {
-    fn from(e: FieldError) -> Self {
-        Error::Invalid(e)
-    }
-}
-
-impl From<Error> for AppError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Db(e) => e.into(),
-            Error::NotFound => AppError::NotFound,
-            Error::Forbidden => AppError::Forbidden,
-            Error::Invalid(f) => AppError::BadRequest(f.problem_msg()),
-        }
-    }
-}
 
 /// Who acts: the signed-in person and the school and profile they act in.
 #[derive(Debug, Clone, Copy)]
