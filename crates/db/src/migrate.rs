@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "notifications"),
     migration!(22, "news"),
     migration!(23, "agenda"),
+    migration!(24, "mailbox_addressees"),
 ];
 
 const CREATE_LEDGER: &str =

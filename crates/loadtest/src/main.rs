@@ -158,6 +158,9 @@ enum Command {
         /// The hourly sending limit the server is given for the run (`messaging_rate_per_hour`).
         #[arg(long, default_value_t = 1_000_000)]
         rate_per_hour: i64,
+        /// Send to divisions of at least this many students (0: any class the teachers teach).
+        #[arg(long, default_value_t = 28)]
+        min_class: usize,
     },
     /// A few seconds of p1, p2, p4, cas, fanout and rollcall at low rates on a tiny SQLite region;
     /// fails on any error.
@@ -362,6 +365,7 @@ async fn run(command: Command) -> Fallible<bool> {
             think,
             open_share,
             rate_per_hour,
+            min_class,
         } => {
             common
                 .settings
@@ -371,6 +375,7 @@ async fn run(command: Command) -> Fallible<bool> {
                 readers,
                 think: secs(think),
                 open_share: open_share.clamp(0.0, 1.0),
+                min_class,
             };
             let d = secs(common.duration);
             let reports = with_server(&common, true, async |t: Target| {

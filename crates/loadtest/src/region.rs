@@ -261,27 +261,39 @@ where
     }
 }
 
+/// The divisions (classes, not option groups) of at least `min` students: a fan-out's classes.
+fn fanout_classes_sql(min: usize) -> String {
+    format!(
+        "SELECT c.id FROM classes c WHERE c.kind = 'classe' \
+         AND (SELECT COUNT(*) FROM class_students cs WHERE cs.class_id = c.id) >= {min}"
+    )
+}
+
 /// The teachers of a fan-out run: the first `n` (by login, so a region always gives the same ones)
-/// who teach at least one class and hold one membership only (one school, the teacher profile: their
-/// compose form offers the classes of that school).
-fn fanout_teachers_sql(n: usize) -> String {
+/// who teach at least one division of `min_class` students or more and hold one membership only (one
+/// school, the teacher profile: their compose form offers the classes of that school).
+fn fanout_teachers_sql(n: usize, min_class: usize) -> String {
+    let big = fanout_classes_sql(min_class);
     format!(
         "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id \
-         WHERE u.login NOT LIKE 'demo.%' AND u.id IN (SELECT teacher_id FROM teachings) \
+         WHERE u.login NOT LIKE 'demo.%' \
+         AND u.id IN (SELECT teacher_id FROM teachings WHERE class_id IN ({big})) \
          GROUP BY u.id, u.login HAVING COUNT(*) = 1 AND MIN(m.profile) = 'ENS' \
          ORDER BY u.login LIMIT {n}"
     )
 }
 
 /// The accounts of a fan-out run: `teachers` teachers (see [`fanout_teachers_sql`]) and up to
-/// `readers` students and legal guardians (one profile only) of the classes those teachers teach,
-/// picked at random; the teachers first.
+/// `readers` students and legal guardians (one profile only) of the divisions of `min_class` students
+/// or more those teachers teach, picked at random; the teachers first.
 pub async fn fanout_accounts(
     database_url: &str,
     teachers: usize,
     readers: usize,
+    min_class: usize,
 ) -> Fallible<(Vec<Account>, Vec<Account>)> {
-    let t = fanout_teachers_sql(teachers);
+    let t = fanout_teachers_sql(teachers, min_class);
+    let big = fanout_classes_sql(min_class);
     let teacher_rows: Vec<(String, String)> = rows(
         database_url,
         &format!("SELECT u.login, 'ENS' FROM users u WHERE u.id IN ({t}) ORDER BY u.login"),
@@ -290,7 +302,8 @@ pub async fn fanout_accounts(
     let reader_rows: Vec<(String, String)> = rows(
         database_url,
         &format!(
-            "WITH c AS (SELECT DISTINCT class_id FROM teachings WHERE teacher_id IN ({t})), \
+            "WITH c AS (SELECT DISTINCT class_id FROM teachings WHERE teacher_id IN ({t}) \
+                        AND class_id IN ({big})), \
              p AS (SELECT student_id AS id FROM class_students WHERE class_id IN (SELECT class_id FROM c) \
                    UNION SELECT g.guardian_id FROM guardianships g \
                    JOIN class_students cs ON cs.student_id = g.student_id \
@@ -323,9 +336,11 @@ pub struct Divisions {
     pub guardians_per_class: f64,
 }
 
-/// The divisions the fan-out's teachers teach and their students and legal guardians.
-pub async fn fanout_divisions(database_url: &str, teachers: usize) -> Fallible<Divisions> {
-    let t = fanout_teachers_sql(teachers);
+/// The divisions of `min_class` students or more the fan-out's teachers teach, and their students
+/// and legal guardians.
+pub async fn fanout_divisions(database_url: &str, teachers: usize, min_class: usize) -> Fallible<Divisions> {
+    let t = fanout_teachers_sql(teachers, min_class);
+    let big = fanout_classes_sql(min_class);
     let sizes: Vec<(sqlx::types::Uuid, i64, i64)> = rows(
         database_url,
         &format!(
@@ -333,7 +348,7 @@ pub async fn fanout_divisions(database_url: &str, teachers: usize) -> Fallible<D
                     (SELECT COUNT(DISTINCT g.guardian_id) FROM class_students cs \
                      JOIN guardianships g ON g.student_id = cs.student_id \
                      WHERE cs.class_id = c.id AND g.legal) \
-             FROM classes c WHERE c.kind = 'classe' \
+             FROM classes c WHERE c.id IN ({big}) \
              AND c.id IN (SELECT class_id FROM teachings WHERE teacher_id IN ({t}))"
         ),
     )
@@ -355,6 +370,8 @@ pub async fn messages_sent(database_url: &str) -> Fallible<(i64, i64, i64)> {
         &format!(
             "SELECT (SELECT COUNT(*) FROM msg_messages WHERE state = 'sent' AND sender_id IN ({mine})), \
                     (SELECT COUNT(*) FROM msg_recipients r JOIN msg_messages m ON m.id = r.message_id \
+                     WHERE m.state = 'sent' AND m.sender_id IN ({mine})) \
+                    + (SELECT COUNT(*) FROM msg_boxes b JOIN msg_messages m ON m.id = b.entry_message_id \
                      WHERE m.state = 'sent' AND m.sender_id IN ({mine})), \
                     (SELECT COUNT(*) FROM msg_messages WHERE state = 'held' AND sender_id IN ({mine}))"
         ),

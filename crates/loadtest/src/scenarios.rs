@@ -539,6 +539,9 @@ pub struct Fanout {
     pub think: Duration,
     /// Share of inbox visits followed by opening the first conversation.
     pub open_share: f64,
+    /// The sends go to divisions of at least this many students (the load model's class is 30 with
+    /// 60 parents; the generated collèges' classes are smaller, like real ones).
+    pub min_class: usize,
 }
 
 /// Waits out a 503 as the waiting page does (its `Retry-After`, at least 1 s); true if it was one.
@@ -639,16 +642,19 @@ async fn read_inbox(ctx: &Ctx, s: &Session, r: u64, open_share: f64) {
 /// recipients of one send (counted in the database after the run: the class's students and legal
 /// guardians the rules let the teacher reach), deliveries per second, and the inbox's latency.
 pub async fn fanout(t: &Target, p: &Fanout, duration: Duration) -> Fallible<Report> {
-    let (teachers, readers) = crate::region::fanout_accounts(&t.database_url, p.teachers, p.readers).await?;
+    let (teachers, readers) =
+        crate::region::fanout_accounts(&t.database_url, p.teachers, p.readers, p.min_class).await?;
     if teachers.len() < p.teachers.max(1) {
         return Err(format!(
-            "the region has {} teachers teaching a class in one school, {} asked: raise --schools or --students",
+            "the region has {} teachers teaching a class of {} students or more in one school, {} asked: raise --schools or --students, or lower --min-class",
             teachers.len(),
+            p.min_class,
             p.teachers
         )
         .into());
     }
-    let divisions = Arc::new(crate::region::fanout_divisions(&t.database_url, p.teachers).await?);
+    let divisions =
+        Arc::new(crate::region::fanout_divisions(&t.database_url, p.teachers, p.min_class).await?);
     let (nt, nr) = (teachers.len(), readers.len());
     let mut accounts = teachers;
     accounts.extend(readers);

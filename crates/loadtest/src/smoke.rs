@@ -56,6 +56,7 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
             readers: 8,
             think: Duration::from_millis(200),
             open_share: 0.5,
+            min_class: 0,
         };
         Ok(vec![
             scenarios::p1(&fresh(), 8, Duration::from_secs(2), Req::Health).await?,

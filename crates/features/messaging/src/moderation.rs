@@ -80,18 +80,34 @@ impl Messaging {
             .ok_or(AppError::NotFound)?;
         let now = self.now();
         // Read before the transaction (see send.rs: no second connection while one is held).
-        let to: Vec<Uuid> = mail::recipients(&self.db, &[message])
+        let conversation = row.conversation_id.ok_or(AppError::NotFound)?;
+        let to: Vec<mail::Addressee> = mail::recipients(&self.db, conversation, &[message])
             .await?
             .into_iter()
-            .map(|r| r.user_id)
+            .map(|r| mail::Addressee {
+                user: r.user_id,
+                category: "to",
+                via: r.via_group,
+            })
             .collect();
         let mut tx = self.db.begin().await?;
         let state = if release { "sent" } else { "rejected" };
         if !abuse::decide(&mut tx, school, message, state, now).await? {
             return Err(AppError::NotFound);
         }
-        if release && let Some(conversation) = row.conversation_id {
-            mail::deliver(&mut tx, conversation, message, row.sender_id, &to, false, now).await?;
+        if release {
+            // Its addressees were recorded as it was held.
+            let delivery = mail::Delivery {
+                conversation,
+                message,
+                sender: row.sender_id,
+                to: &to,
+                fresh: false,
+                record: false,
+                now,
+            };
+            mail::deliver(&mut tx, &delivery).await?;
+            let to: Vec<Uuid> = to.iter().map(|a| a.user).collect();
             bus::publish(
                 &mut tx,
                 kernel::Timestamp(now),

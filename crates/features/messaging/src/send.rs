@@ -418,7 +418,7 @@ impl Messaging {
             .await
             .map_err(AppError::from)?
             .ok_or(refuse("msg-error-gone"))?;
-        let recipients = mail::recipients(&self.db, &[reply_to])
+        let recipients = mail::recipients(&self.db, conv_id, &[reply_to])
             .await
             .map_err(AppError::from)?;
         let mut to: Vec<Uuid> = Vec::new();
@@ -565,9 +565,12 @@ impl Messaging {
         )
         .await
         .map_err(AppError::from)?;
-        mail::insert_recipients(&mut tx, message, &resolved.addressees)
-            .await
-            .map_err(AppError::from)?;
+        if hold.is_some() {
+            // Nobody receives it yet: its addressees wait in msg_recipients for the decision.
+            mail::insert_recipients(&mut tx, message, &resolved.addressees)
+                .await
+                .map_err(AppError::from)?;
+        }
         for mut f in files {
             f.message_id = message;
             mail::insert_attachment(&mut tx, &f)
@@ -582,9 +585,16 @@ impl Messaging {
         let outcome = match hold {
             None => {
                 let fresh = resolved.conversation.is_none();
-                mail::deliver(&mut tx, conversation, message, me, &to, fresh, now)
-                    .await
-                    .map_err(AppError::from)?;
+                let delivery = mail::Delivery {
+                    conversation,
+                    message,
+                    sender: me,
+                    to: &resolved.addressees,
+                    fresh,
+                    record: true,
+                    now,
+                };
+                mail::deliver(&mut tx, &delivery).await.map_err(AppError::from)?;
                 bus::publish(
                     &mut tx,
                     at,

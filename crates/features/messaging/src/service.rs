@@ -229,7 +229,7 @@ impl Messaging {
             return Err(AppError::NotFound);
         }
         let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-        let recipients = mail::recipients(&self.db, &ids).await?;
+        let recipients = mail::recipients(&self.db, id, &ids).await?;
         let attachments = mail::attachments(&self.db, &ids).await?;
         let mut people_ids: Vec<Uuid> = rows.iter().map(|m| m.sender_id).collect();
         people_ids.extend(

@@ -186,6 +186,36 @@ async fn a_teacher_writes_to_the_class_parents_and_a_parent_answers_privately() 
     let (_, prof_view) = prof.get_html(&conv).await;
     assert!(prof_view.contains("Lu par 1 sur"), "{prof_view}");
 
+    // The teacher follows their own message up: it goes to the same parents, unread by all so far.
+    let own = testkit::hidden_value(&prof_view, "reply_to").expect("a reply form");
+    let csrf = prof.form_token(&conv).await;
+    let res = prof
+        .post_multipart(
+            "/messagerie/nouveau",
+            &[
+                ("csrf_token", &csrf),
+                ("reply_to", &own),
+                ("reply_all", "0"),
+                ("body", "Rappel : départ à huit heures devant le collège."),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let (_, prof_view) = prof.get_html(&conv).await;
+    assert!(
+        prof_view.contains("Lu par 1 sur"),
+        "the first message's count stays: {prof_view}"
+    );
+    assert!(prof_view.contains("Lu par 0 sur"), "the follow-up's: {prof_view}");
+    let (_, inbox) = parent.get_html("/messagerie").await;
+    assert!(
+        line_of(&inbox, "Sortie au musée jeudi").contains("msg-unread"),
+        "the follow-up is unread: {inbox}"
+    );
+    let (_, page) = parent.get_html(&conv).await;
+    assert!(page.contains("départ à huit heures"), "{page}");
+
     // The parent answers the teacher alone.
     let reply_to = testkit::hidden_value(&page, "reply_to").expect("a reply form");
     let csrf = parent.form_token(&conv).await;
@@ -426,6 +456,15 @@ async fn a_burst_of_the_same_text_is_held_and_the_school_decides() {
         .await;
     let (_, inbox) = prof.get_html("/messagerie").await;
     assert_eq!(inbox.matches("Réunion").count(), 3, "{inbox}");
+    // Each reads like any other, the released one too: its addressees were kept while it waited.
+    let mut rest = inbox.as_str();
+    for _ in 0..3 {
+        let conv = conversation_of(rest, "Réunion");
+        rest = &rest[rest.find("Réunion").unwrap() + "Réunion".len()..];
+        let (status, page) = prof.get_html(&conv).await;
+        assert_eq!(status, 200, "{conv}");
+        assert!(page.contains("délégués est déplacée"), "{page}");
+    }
 }
 
 #[tokio::test]

@@ -1,10 +1,11 @@
 //! Conversations, messages and mailboxes. A message is visible to its sender and to the people it was
-//! addressed to (`msg_recipients`), and only once sent: a held or rejected message reaches nobody.
+//! addressed to (recorded on the mailbox row it opened for them, or in `msg_recipients`: see
+//! [`deliver`]), and only once sent: a held or rejected message reaches nobody.
 
 use std::collections::{HashMap, HashSet};
 
 use db::{Cell, Db, Result, Tx};
-use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement, UnionType};
 use uuid::Uuid;
 
 use super::{
@@ -189,6 +190,8 @@ pub struct Addressee {
     pub via: Option<String>,
 }
 
+/// Records `to` as addressees of `message` in `msg_recipients` (a held message's, or a reply's to
+/// people who already have the conversation: see [`deliver`]).
 pub async fn insert_recipients(tx: &mut Tx, message: Uuid, to: &[Addressee]) -> Result<()> {
     let rows: Vec<Vec<Cell>> = to
         .iter()
@@ -197,23 +200,31 @@ pub async fn insert_recipients(tx: &mut Tx, message: Uuid, to: &[Addressee]) -> 
     tx.bulk_insert("msg_recipients", &RECIPIENT_COLUMNS, &rows).await
 }
 
-/// Puts `message` of `conversation` in the mailboxes: each of `to` receives it (unread, back to the
-/// inbox if they had thrown the conversation away), the sender's row follows the conversation. A
-/// `fresh` conversation (just created in this transaction) has no mailbox rows yet to look for.
-pub async fn deliver(
-    tx: &mut Tx,
-    conversation: Uuid,
-    message: Uuid,
-    sender: Uuid,
-    to: &[Uuid],
-    fresh: bool,
-    now: i64,
-) -> Result<()> {
-    let existing: HashSet<Uuid> = if fresh {
+/// A sent message on its way to the mailboxes.
+pub struct Delivery<'a> {
+    pub conversation: Uuid,
+    pub message: Uuid,
+    pub sender: Uuid,
+    pub to: &'a [Addressee],
+    /// The conversation was created in this transaction: nobody has a mailbox row for it yet.
+    pub fresh: bool,
+    /// Record who the message was addressed to (false when that was done as it was held).
+    pub record: bool,
+    pub now: i64,
+}
+
+/// Puts a message in the mailboxes: each addressee receives it (unread, back to the inbox if they had
+/// thrown the conversation away), the sender's row follows the conversation. An addressee for whom the
+/// message opens a mailbox row has it recorded on that row (a new conversation's fan-out writes one
+/// row per person, not two); one who already had the conversation has it recorded in
+/// `msg_recipients`.
+pub async fn deliver(tx: &mut Tx, d: &Delivery<'_>) -> Result<()> {
+    let (conversation, message, now) = (d.conversation, d.message, d.now);
+    let existing: HashSet<Uuid> = if d.fresh {
         HashSet::new()
     } else {
-        let mut everyone: Vec<Uuid> = to.to_vec();
-        everyone.push(sender);
+        let mut everyone: Vec<Uuid> = d.to.iter().map(|a| a.user).collect();
+        everyone.push(d.sender);
         let q = Query::select()
             .column(MsgBoxes::UserId)
             .from(MsgBoxes::Table)
@@ -226,8 +237,9 @@ pub async fn deliver(
             .map(|(u,)| u)
             .collect()
     };
-    let receivers: Vec<Uuid> = to.iter().filter(|u| existing.contains(u)).copied().collect();
-    if !receivers.is_empty() {
+    let (had, new): (Vec<&Addressee>, Vec<&Addressee>) =
+        d.to.iter().partition(|a| existing.contains(&a.user));
+    if !had.is_empty() {
         let q = Query::update()
             .table(MsgBoxes::Table)
             .value(MsgBoxes::Received, true)
@@ -240,41 +252,46 @@ pub async fn deliver(
                     .finally(Expr::col(MsgBoxes::Folder)),
             )
             .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
-            .and_where(Expr::col(MsgBoxes::UserId).is_in(receivers))
+            .and_where(Expr::col(MsgBoxes::UserId).is_in(had.iter().map(|a| a.user)))
             .to_owned();
         tx.execute(&q).await?;
+        if d.record {
+            let had: Vec<Addressee> = had.into_iter().cloned().collect();
+            insert_recipients(tx, message, &had).await?;
+        }
     }
-    if existing.contains(&sender) {
+    if existing.contains(&d.sender) {
         let q = Query::update()
             .table(MsgBoxes::Table)
             .value(MsgBoxes::LastAt, now)
             .value(MsgBoxes::LastMessageId, message)
             .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
-            .and_where(Expr::col(MsgBoxes::UserId).eq(sender))
+            .and_where(Expr::col(MsgBoxes::UserId).eq(d.sender))
             .to_owned();
         tx.execute(&q).await?;
     }
-    let mut rows: Vec<Vec<Cell>> = to
-        .iter()
-        .filter(|u| !existing.contains(u))
-        .map(|u| box_row(*u, conversation, true, 1, now, message))
+    let new_row = |user: Uuid, received: bool, entry: Option<&Addressee>| -> Vec<Cell> {
+        vec![
+            user.into(),
+            conversation.into(),
+            "inbox".into(),
+            received.into(),
+            i64::from(received).into(),
+            now.into(),
+            message.into(),
+            entry.map(|_| message).into(),
+            entry.map(|a| a.category).into(),
+            entry.and_then(|a| a.via.clone()).into(),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = new
+        .into_iter()
+        .map(|a| new_row(a.user, true, d.record.then_some(a)))
         .collect();
-    if !existing.contains(&sender) {
-        rows.push(box_row(sender, conversation, false, 0, now, message));
+    if !existing.contains(&d.sender) {
+        rows.push(new_row(d.sender, false, None));
     }
     tx.bulk_insert("msg_boxes", &BOX_COLUMNS, &rows).await
-}
-
-fn box_row(user: Uuid, conv: Uuid, received: bool, unread: i64, now: i64, message: Uuid) -> Vec<Cell> {
-    vec![
-        user.into(),
-        conv.into(),
-        "inbox".into(),
-        received.into(),
-        unread.into(),
-        now.into(),
-        message.into(),
-    ]
 }
 
 /// A conversation as a line of a folder.
@@ -358,7 +375,8 @@ pub async fn folder(
     db.fetch_all(&q).await
 }
 
-/// `SELECT … FROM msg_messages` restricted to the sent messages `user` wrote or was addressed.
+/// `SELECT … FROM msg_messages` restricted to the messages `user` wrote (drafts aside) or was
+/// addressed once sent: in `msg_recipients`, or on the mailbox row the message opened for them.
 fn visible_to(user: Uuid) -> SelectStatement {
     Query::select()
         .from(MsgMessages::Table)
@@ -368,17 +386,37 @@ fn visible_to(user: Uuid) -> SelectStatement {
                 .add(
                     Cond::all()
                         .add(Expr::col((MsgMessages::Table, MsgMessages::State)).eq("sent"))
-                        .add(Expr::exists(
-                            Query::select()
-                                .expr(Expr::val(1))
-                                .from(MsgRecipients::Table)
-                                .and_where(
-                                    Expr::col((MsgRecipients::Table, MsgRecipients::MessageId))
-                                        .equals((MsgMessages::Table, MsgMessages::Id)),
-                                )
-                                .and_where(Expr::col((MsgRecipients::Table, MsgRecipients::UserId)).eq(user))
-                                .to_owned(),
-                        )),
+                        .add(
+                            Cond::any()
+                                .add(Expr::exists(
+                                    Query::select()
+                                        .expr(Expr::val(1))
+                                        .from(MsgRecipients::Table)
+                                        .and_where(
+                                            Expr::col((MsgRecipients::Table, MsgRecipients::MessageId))
+                                                .equals((MsgMessages::Table, MsgMessages::Id)),
+                                        )
+                                        .and_where(
+                                            Expr::col((MsgRecipients::Table, MsgRecipients::UserId)).eq(user),
+                                        )
+                                        .to_owned(),
+                                ))
+                                .add(Expr::exists(
+                                    Query::select()
+                                        .expr(Expr::val(1))
+                                        .from(MsgBoxes::Table)
+                                        .and_where(
+                                            Expr::col((MsgBoxes::Table, MsgBoxes::ConversationId))
+                                                .equals((MsgMessages::Table, MsgMessages::ConversationId)),
+                                        )
+                                        .and_where(Expr::col((MsgBoxes::Table, MsgBoxes::UserId)).eq(user))
+                                        .and_where(
+                                            Expr::col((MsgBoxes::Table, MsgBoxes::EntryMessageId))
+                                                .equals((MsgMessages::Table, MsgMessages::Id)),
+                                        )
+                                        .to_owned(),
+                                )),
+                        ),
                 ),
         )
         .and_where(Expr::col((MsgMessages::Table, MsgMessages::State)).ne("draft"))
@@ -463,11 +501,13 @@ pub struct RecipientRow {
     pub read_at: Option<i64>,
 }
 
-pub async fn recipients(db: &Db, messages: &[Uuid]) -> Result<Vec<RecipientRow>> {
+/// Who `messages` (of `conversation`) were addressed to, and when each read them: the rows of
+/// `msg_recipients` and the mailbox rows those messages opened.
+pub async fn recipients(db: &Db, conversation: Uuid, messages: &[Uuid]) -> Result<Vec<RecipientRow>> {
     if messages.is_empty() {
         return Ok(vec![]);
     }
-    let q = Query::select()
+    let mut q = Query::select()
         .columns([
             MsgRecipients::MessageId,
             MsgRecipients::UserId,
@@ -478,6 +518,21 @@ pub async fn recipients(db: &Db, messages: &[Uuid]) -> Result<Vec<RecipientRow>>
         .from(MsgRecipients::Table)
         .and_where(Expr::col(MsgRecipients::MessageId).is_in(messages.to_vec()))
         .to_owned();
+    q.union(
+        UnionType::All,
+        Query::select()
+            .columns([
+                MsgBoxes::EntryMessageId,
+                MsgBoxes::UserId,
+                MsgBoxes::Category,
+                MsgBoxes::ViaGroup,
+                MsgBoxes::ReadAt,
+            ])
+            .from(MsgBoxes::Table)
+            .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
+            .and_where(Expr::col(MsgBoxes::EntryMessageId).is_in(messages.to_vec()))
+            .to_owned(),
+    );
     db.fetch_all(&q).await
 }
 

@@ -1,12 +1,12 @@
 //! A person's own side of their mailbox: read marks, filing, personal folders, signature.
 
 use db::{Db, Result};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 use uuid::Uuid;
 
 use super::{MsgBoxes, MsgFolders, MsgMessages, MsgRecipients, MsgSettings};
 
-/// Marks everything `user` received in a conversation read.
+/// Marks everything `user` received in a conversation read (the instant stays the first reading's).
 pub async fn mark_read(db: &Db, conversation: Uuid, user: Uuid, now: i64) -> Result<()> {
     let mut tx = db.begin().await?;
     let q = Query::update()
@@ -28,6 +28,10 @@ pub async fn mark_read(db: &Db, conversation: Uuid, user: Uuid, now: i64) -> Res
     let q = Query::update()
         .table(MsgBoxes::Table)
         .value(MsgBoxes::Unread, 0)
+        .value(
+            MsgBoxes::ReadAt,
+            Func::coalesce([Expr::col(MsgBoxes::ReadAt), Expr::val(now)]),
+        )
         .and_where(Expr::col(MsgBoxes::UserId).eq(user))
         .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
         .to_owned();

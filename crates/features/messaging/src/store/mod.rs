@@ -59,6 +59,10 @@ pub(crate) enum MsgBoxes {
     Unread,
     LastAt,
     LastMessageId,
+    EntryMessageId,
+    Category,
+    ViaGroup,
+    ReadAt,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -253,7 +257,7 @@ pub(crate) fn recipient_row(message: Uuid, user: Uuid, category: &str, via: Opti
 
 // read_at is left out: NULL until read (an untyped NULL would be text to PostgreSQL).
 pub(crate) const RECIPIENT_COLUMNS: [&str; 4] = ["message_id", "user_id", "category", "via_group"];
-pub(crate) const BOX_COLUMNS: [&str; 7] = [
+pub(crate) const BOX_COLUMNS: [&str; 10] = [
     "user_id",
     "conversation_id",
     "folder",
@@ -261,6 +265,9 @@ pub(crate) const BOX_COLUMNS: [&str; 7] = [
     "unread",
     "last_at",
     "last_message_id",
+    "entry_message_id",
+    "category",
+    "via_group",
 ];
 
 /// Used by the mail store: an alias for a second copy of a table in one query.
