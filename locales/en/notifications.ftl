@@ -5,6 +5,7 @@ notif-header-unread = { $count } unread
 notif-title = Notifications
 notif-none-unread = No unread notifications.
 notif-unread-count = Unread: { $count }
+notif-messages-unread = Messages: { $count } unread
 notif-empty = No notifications yet.
 notif-new = New
 notif-mark-one = Mark as read

@@ -5,6 +5,7 @@ notif-header-unread = { $count } non lues
 notif-title = Notifications
 notif-none-unread = Aucune notification non lue.
 notif-unread-count = Non lues : { $count }
+notif-messages-unread = Messagerie : { $count } message(s) non lu(s)
 notif-empty = Aucune notification pour le moment.
 notif-new = Nouveau
 notif-mark-one = Marquer comme lue

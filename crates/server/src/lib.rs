@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 mod devices;
+mod inbox;
 mod lessons;
 mod marks;
 mod router;
@@ -115,7 +116,8 @@ impl App {
                 poll_ms: settings.notifications_poll_ms,
             },
         )
-        .with_mailer(settings.mailer()?);
+        .with_mailer(settings.mailer()?)
+        .with_inbox(inbox::for_notifications(&messaging));
         let router = router(
             db.clone(),
             identity.clone(),

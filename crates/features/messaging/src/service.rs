@@ -170,8 +170,14 @@ impl Messaging {
         Ok((rows, more))
     }
 
-    pub async fn unread(&self, user: UserId) -> Result<i64, AppError> {
-        Ok(mail::unread_total(&self.db, user.0).await?)
+    /// The person's unread messages outside the trash (the inbox's count, the header's counter).
+    pub async fn unread(&self, user: UserId) -> db::Result<i64> {
+        mail::unread_total(&self.db, user.0, None).await
+    }
+
+    /// The unread messages of the conversations that received one after `since` (ms).
+    pub async fn unread_since(&self, user: UserId, since: i64) -> db::Result<i64> {
+        mail::unread_total(&self.db, user.0, Some(since)).await
     }
 
     pub async fn folders(&self, viewer: &Viewer) -> Result<Vec<(Uuid, String)>, AppError> {

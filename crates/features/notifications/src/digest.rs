@@ -1,4 +1,5 @@
-//! The e-mail digest's words: the unread items since the last digest, each with its link, in French
+//! The e-mail digest's words: the unread messages of the mailbox, then the unread items since the last
+//! digest, each with its link, in French
 //! (the school's language; mails carry no session to tell the reader's choice).
 
 use web::{Lang, Tr};
@@ -6,13 +7,19 @@ use web::{Lang, Tr};
 use crate::model;
 use crate::store::Item;
 
-pub fn compose(to: &str, items: &[Item], public_url: &str) -> mail::Mail {
+pub fn compose(to: &str, items: &[Item], messages: i64, public_url: &str) -> mail::Mail {
     let lang = Lang::Fr;
     let t = Tr(lang);
     let base = public_url.trim_end_matches('/');
-    let count = items.len().to_string();
+    let count = (items.len() + usize::from(messages > 0)).to_string();
     let mut text = t.with("notif-digest-intro", "count", &count);
     text.push_str("\n\n");
+    if messages > 0 {
+        text.push_str(&format!(
+            "• {}\n  {base}/messagerie\n\n",
+            t.with("notif-messages-unread", "count", &messages.to_string())
+        ));
+    }
     for item in items {
         let (title, detail) = model::words(lang, &item.topic, &item.params(), i64::from(item.events));
         text.push_str(&format!("• {title}\n"));

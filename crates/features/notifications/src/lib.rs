@@ -36,13 +36,19 @@
 //!   teachers; other profiles (staff) → the school's members of that profile.
 //! - `recipients` and `audience` add up; a person reached twice gets one item.
 //! - `title` and `body` are shown as given (plain text, escaped); without `title` the item reads from
-//!   the topic's Fluent message `notif-<topic, dots and underscores as dashes>` (for `messaging.received`
-//!   with `sender` and `subject`), else a generic one.
+//!   the topic's Fluent message `notif-<topic, dots and underscores as dashes>`, else a generic one.
 //! - `link`: a path of the site (anything else is replaced by the feed); default by feature:
 //!   `/messagerie`, `/actualites`, `/agenda`, else `/notifications`.
 //! - `actor`: never told of their own act.
 //! - The kind (what people turn on and off) is the topic's first segment: `messaging.*` → Messagerie,
 //!   `news.*` → Actualités, `agenda.*` → Agenda, anything else → Autres.
+//!
+//! **Messages are not repeated in the feed**: `messaging.received` makes no item, the mailbox being
+//! the message's record. Its `recipients` (the sender apart) are told live; the header counter is the
+//! feed's unread items plus the mailbox's unread messages (through [`service::Inbox`], which the
+//! server wires to messaging), so reading the conversation lowers it; the feed page shows a line to
+//! the mailbox and the digest the messages that came since the last one. Turning the Messagerie kind
+//! off leaves messages out of the counter, the feed and the digest.
 //!
 //! Topics the crate words itself (payloads as their features publish them): `attendance.recorded` and
 //! `attendance.decided` (legal guardians), `discipline.punishment_given` (when shown to the family) and

@@ -72,7 +72,10 @@ struct FeedPage {
     t: Tr,
     csrf: String,
     notice: Option<String>,
+    /// The feed's unread items.
     unread: i64,
+    /// The mailbox's unread messages (a line to the mailbox, not items).
+    messages: i64,
     items: Vec<Line>,
     page: u64,
     more: bool,
@@ -126,7 +129,8 @@ async fn feed(
         t,
         csrf: user.csrf_token.clone(),
         notice,
-        unread: n.unread(me).await?,
+        unread: n.feed_unread(me).await?,
+        messages: n.unread_messages(me, None).await?,
         items,
         page,
         more,

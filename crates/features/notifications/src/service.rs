@@ -18,6 +18,21 @@ use crate::store::{self, Item, Settings};
 /// Events read per delivery transaction.
 const BATCH: u64 = 100;
 
+/// The topic of a delivered message: the mailbox is its record, so it makes no feed item (see
+/// [`Inbox`]).
+pub const MESSAGE_TOPIC: &str = "messaging.received";
+
+type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+
+/// A person's unread messages, as their mailbox counts them (the messaging feature, wired by the
+/// server). A message is not repeated as an item of the feed: the header counter adds the mailbox's
+/// unread messages to the feed's unread items, and reading a conversation lowers it at once.
+pub trait Inbox: Send + Sync {
+    /// The unread messages of the person's mailbox; with `since` (ms), only those of the
+    /// conversations that received a message after it.
+    fn unread<'a>(&'a self, user: Uuid, since: Option<i64>) -> Fut<'a, i64>;
+}
+
 /// What a deployment tunes.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -48,6 +63,7 @@ pub struct Notifications {
     mailer: Option<mail::Mailer>,
     pub(crate) live: Arc<Live>,
     config: Arc<Config>,
+    inbox: Option<Arc<dyn Inbox>>,
     /// One delivery pass at a time on a node (other nodes are kept apart by [`bus::claim`]).
     pass: Arc<tokio::sync::Mutex<()>>,
 }
@@ -60,8 +76,15 @@ impl Notifications {
             clock,
             mailer: None,
             config: Arc::new(config),
+            inbox: None,
             pass: Arc::default(),
         }
+    }
+
+    /// Counts the unread messages of `inbox` in the header counter, the feed and the digest.
+    pub fn with_inbox(mut self, inbox: Arc<dyn Inbox>) -> Notifications {
+        self.inbox = Some(inbox);
+        self
     }
 
     /// Sends the digest with `mailer`.
@@ -100,8 +123,14 @@ impl Notifications {
 
     async fn deliver(&self, events: &[Pending]) -> Result<(usize, usize)> {
         let mut drafts = vec![];
+        // A delivered message makes no item: its recipients' counters are told (the mailbox counts).
+        let mut messages: Vec<(Uuid, Vec<Uuid>)> = vec![];
         for event in events {
-            drafts.extend(recipients::resolve(&self.db, event).await?);
+            if event.topic == MESSAGE_TOPIC {
+                messages.push((event.id, recipients::of_message(&event.payload())));
+            } else {
+                drafts.extend(recipients::resolve(&self.db, event).await?);
+            }
         }
         let users: Vec<Uuid> = drafts
             .iter()
@@ -124,7 +153,12 @@ impl Notifications {
         }
         bus::delivered_in(&mut tx, &claimed, now).await?;
         tx.commit().await?;
-        let told: BTreeSet<Uuid> = new.iter().chain(&joined).map(|i| i.user_id).collect();
+        let mut told: BTreeSet<Uuid> = new.iter().chain(&joined).map(|i| i.user_id).collect();
+        for (event, to) in messages {
+            if held.contains(&event) {
+                told.extend(to);
+            }
+        }
         self.push(told, now).await?;
         Ok((claimed.len(), new.len() + joined.len()))
     }
@@ -167,7 +201,8 @@ impl Notifications {
             }
             let since = store::last_digest(&self.db, s.user_id).await?.unwrap_or(0);
             let items = store::unread_since(&self.db, s.user_id, since, 50).await?;
-            if items.is_empty() {
+            let messages = self.unread_messages(s.user_id, Some(since)).await?;
+            if items.is_empty() && messages == 0 {
                 continue;
             }
             let Some(to) = store::email_of(&self.db, s.user_id).await? else {
@@ -176,7 +211,7 @@ impl Notifications {
             if !store::claim_digest(&self.db, s.user_id, &day, now, items.len() as i32).await? {
                 continue;
             }
-            let mail = crate::digest::compose(&to, &items, &self.config.public_url);
+            let mail = crate::digest::compose(&to, &items, messages, &self.config.public_url);
             match mailer.send(&mail).await {
                 Ok(()) => sent += 1,
                 Err(e) => {
@@ -224,8 +259,27 @@ impl Notifications {
 
     // ----- what the pages read and change -----
 
+    /// The header's counter: the feed's unread items and the mailbox's unread messages.
     pub async fn unread(&self, user: Uuid) -> Result<i64> {
+        Ok(self.feed_unread(user).await? + self.unread_messages(user, None).await?)
+    }
+
+    /// The feed's unread items.
+    pub async fn feed_unread(&self, user: Uuid) -> Result<i64> {
         store::unread_count(&self.db, user).await
+    }
+
+    /// The mailbox's unread messages (with `since`, of the conversations that received one after
+    /// it), unless the person turned messaging notifications off.
+    pub async fn unread_messages(&self, user: Uuid, since: Option<i64>) -> Result<i64> {
+        let Some(inbox) = &self.inbox else {
+            return Ok(0);
+        };
+        let muted = store::muted_of(&self.db, &[user]).await?;
+        if muted.iter().any(|(_, kind)| kind == Kind::Messaging.code()) {
+            return Ok(0);
+        }
+        inbox.unread(user, since).await
     }
 
     pub async fn feed(&self, user: Uuid, offset: u64, limit: u64) -> Result<Vec<Item>> {

@@ -1,8 +1,9 @@
 //! Notifications as people live them: marks a teacher publishes reach the students and their parents'
 //! feed and unread counter (once for a parent of two children of the class), the live counter's stream
 //! sends the new count, preferences turn a kind off, quiet hours hold the push and the mail but not the
-//! feed, the digest goes once, events of the contract (messaging, news) reach their recipients and
-//! audiences, two delivering nodes deliver each event once, and nobody reads another's notifications.
+//! feed, the digest goes once, events of the contract (news, any feature's) reach their recipients and
+//! audiences, a message counts in the header until it is read (the mailbox is its record, not the
+//! feed), two delivering nodes deliver each event once, and nobody reads another's notifications.
 
 use std::time::Duration;
 
@@ -445,13 +446,24 @@ async fn the_stream_sends_the_new_count_after_a_delivery() {
         next_count(&mut stream, Duration::from_secs(5)).await,
         Some(first + 1)
     );
-    // Reading everything on another page brings the count down on this one.
+    // Reading the whole feed on another page brings the count down on this one, to the unread
+    // messages of the mailbox (read there, not here).
+    let parent_id = t.user_id("demo.parent").await;
+    let messages = t
+        .app
+        .notifications
+        .unread_messages(parent_id, None)
+        .await
+        .unwrap();
     let token = parent.form_token("/notifications").await;
     let res = parent
         .post_form("/notifications/tout-lu", &[("csrf_token", &token)])
         .await;
     assert_eq!(location(&res), "/notifications?ok=tout");
-    assert_eq!(next_count(&mut stream, Duration::from_secs(5)).await, Some(0));
+    assert_eq!(
+        next_count(&mut stream, Duration::from_secs(5)).await,
+        Some(messages)
+    );
 }
 
 #[tokio::test]
@@ -522,12 +534,12 @@ async fn contract_events_reach_recipients_and_audiences_once_never_their_actor()
     let parent = t.user_id("demo.parent").await;
     publish(
         &t,
-        "messaging.received",
+        "forum.replied",
         Some(school),
-        json!({ "conversation": Uuid::now_v7(), "message": Uuid::now_v7(), "sender": "M. Prof",
-                "subject": "Sortie <b>au musée</b>", "recipients": [parent, prof],
+        json!({ "title": "Nouvelle réponse de M. Prof : Sortie <b>au musée</b>",
+                "recipients": [parent, prof],
                 "audience": { "school": school, "profiles": ["TUT"], "classes": [class] },
-                "link": "/messagerie/1", "actor": prof }),
+                "link": "/forums/1", "actor": prof }),
     )
     .await;
     publish(
@@ -542,7 +554,7 @@ async fn contract_events_reach_recipients_and_audiences_once_never_their_actor()
     let messages = |items: Vec<(Uuid, String, String)>| {
         items
             .into_iter()
-            .filter(|(_, topic, params)| topic == "messaging.received" && params.contains("au musée"))
+            .filter(|(_, topic, params)| topic == "forum.replied" && params.contains("au musée"))
             .count()
     };
     assert_eq!(messages(items_of(&t, parent).await), 1, "a recipient");
@@ -560,18 +572,18 @@ async fn contract_events_reach_recipients_and_audiences_once_never_their_actor()
     let family = t.signed_in("demo.parent").await;
     let (_, feed) = family.get_html("/notifications").await;
     assert!(
-        feed.contains("Nouveau message de M. Prof : Sortie &#60;b&#62;au musée&#60;/b&#62;"),
+        feed.contains("Nouvelle réponse de M. Prof : Sortie &#60;b&#62;au musée&#60;/b&#62;"),
         "{feed}"
     );
     let item = items_of(&t, parent)
         .await
         .into_iter()
-        .find(|(_, topic, params)| topic == "messaging.received" && params.contains("au musée"))
+        .find(|(_, topic, params)| topic == "forum.replied" && params.contains("au musée"))
         .unwrap()
         .0;
     assert_eq!(
         location(&family.get(&format!("/notifications/{item}")).await),
-        "/messagerie/1"
+        "/forums/1"
     );
     // News to the school's teachers: demo.prof has it, with its link kept on the site.
     let teacher = t.signed_in("demo.prof").await;
@@ -645,4 +657,136 @@ async fn a_delivery_on_one_node_reaches_a_page_open_on_another() {
     );
     drop(stream);
     node.stop().await;
+}
+
+/// Posts the compose form as a browser does: a text message to one person.
+async fn write_to(b: &Browser, to: Uuid, subject: &str) -> reqwest::Response {
+    let csrf = b.form_token("/messagerie/nouveau").await;
+    let dest = format!("dest:p:{to}");
+    b.post_multipart(
+        "/messagerie/nouveau",
+        &[
+            ("csrf_token", csrf.as_str()),
+            (dest.as_str(), "to"),
+            ("subject", subject),
+            ("body", "Bonjour, la cantine sera fermée vendredi midi."),
+            ("action", "send"),
+        ],
+        &[],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_message_counts_in_the_header_until_it_is_read_and_is_not_repeated_in_the_feed() {
+    let t = demo().await;
+    let parent_id = t.user_id("demo.parent").await;
+    let prof = t.signed_in("demo.prof").await;
+    let parent = t.signed_in("demo.parent").await;
+    let mut stream = open_stream(&parent).await;
+    let before = next_count(&mut stream, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(unread(&parent).await, before);
+
+    let res = write_to(&prof, parent_id, "Cantine fermée vendredi").await;
+    assert_eq!(location(&res), "/messagerie?ok=sent");
+    deliver(&t).await;
+    assert_eq!(
+        next_count(&mut stream, Duration::from_secs(5)).await,
+        Some(before + 1),
+        "the open page's counter is told at once"
+    );
+    assert_eq!(unread(&parent).await, before + 1);
+    assert!(
+        !items_of(&t, parent_id)
+            .await
+            .iter()
+            .any(|(_, topic, _)| topic == "messaging.received"),
+        "no feed item repeats the message"
+    );
+    let (_, feed) = parent.get_html("/notifications").await;
+    assert!(feed.contains("href=\"/messagerie\">Messagerie : "), "{feed}");
+
+    // Reading the conversation lowers the counter: nothing else to mark read.
+    let (_, inbox) = parent.get_html("/messagerie").await;
+    let at = inbox.find("Cantine fermée vendredi").expect("in the inbox");
+    let start = inbox[..at].rfind("href=\"").unwrap() + 6;
+    let conversation = &inbox[start..start + inbox[start..].find('"').unwrap()];
+    assert_eq!(parent.get(conversation).await.status(), 200);
+    assert_eq!(unread(&parent).await, before);
+
+    // The digest names the unread messages that came since the last one, and only those.
+    let q = Query::update()
+        .table(a("users"))
+        .value(a("email"), "parent.demo@example.test")
+        .and_where(Expr::col(a("id")).eq(parent_id))
+        .to_owned();
+    t.db().execute(&q).await.unwrap();
+    let token = parent.form_token("/notifications/preferences").await;
+    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1"), ("digest", "1")];
+    for kind in [
+        "absences",
+        "discipline",
+        "notes",
+        "devoirs",
+        "edt",
+        "messagerie",
+        "actualites",
+        "agenda",
+        "autres",
+    ] {
+        form.push(("kind", kind));
+    }
+    assert_eq!(
+        parent
+            .post_form("/notifications/preferences", &form)
+            .await
+            .status(),
+        303
+    );
+    let res = write_to(&prof, parent_id, "Réunion de rentrée").await;
+    assert_eq!(location(&res), "/messagerie?ok=sent");
+    deliver(&t).await;
+    set_clock(&t, "2026-09-03", 17, 30);
+    assert_eq!(t.app.notifications.send_digests().await.unwrap(), 1);
+    let mails = t.mail.wait_for("parent.demo@example.test", 1).await;
+    assert!(mails[0].body.contains("Messagerie : "), "{}", mails[0].body);
+    assert!(mails[0].body.contains("/messagerie\n"), "{}", mails[0].body);
+    set_clock(&t, "2026-09-04", 17, 30);
+    assert_eq!(
+        t.app.notifications.send_digests().await.unwrap(),
+        0,
+        "the same unread messages do not make a mail every day"
+    );
+    let prof = t.signed_in("demo.prof").await; // the sessions ended with the day
+    let parent = t.signed_in("demo.parent").await;
+
+    // Messaging notifications turned off: messages no longer count in the header or the feed.
+    let token = parent.form_token("/notifications/preferences").await;
+    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1")];
+    for kind in [
+        "absences",
+        "discipline",
+        "notes",
+        "devoirs",
+        "edt",
+        "actualites",
+        "agenda",
+        "autres",
+    ] {
+        form.push(("kind", kind));
+    }
+    assert_eq!(
+        parent
+            .post_form("/notifications/preferences", &form)
+            .await
+            .status(),
+        303
+    );
+    let muted = unread(&parent).await;
+    let res = write_to(&prof, parent_id, "Sortie annulée").await;
+    assert_eq!(location(&res), "/messagerie?ok=sent");
+    deliver(&t).await;
+    assert_eq!(unread(&parent).await, muted);
+    let (_, feed) = parent.get_html("/notifications").await;
+    assert!(!feed.contains("href=\"/messagerie\">Messagerie : "), "{feed}");
 }

@@ -438,14 +438,18 @@ pub async fn sent_by(db: &Db, user: Uuid, drafts: bool, offset: u64, limit: u64)
     db.fetch_all(&q).await
 }
 
-/// Unread conversations' messages outside the trash: the counter of the header and the apps.
-pub async fn unread_total(db: &Db, user: Uuid) -> Result<i64> {
-    let q = Query::select()
+/// Unread conversations' messages outside the trash: the counter of the header and the apps. With
+/// `since`, only the conversations that received a message after it (the digest's "what is new").
+pub async fn unread_total(db: &Db, user: Uuid, since: Option<i64>) -> Result<i64> {
+    let mut q = Query::select()
         .expr(Expr::cust("COALESCE(SUM(unread), 0)"))
         .from(MsgBoxes::Table)
         .and_where(Expr::col(MsgBoxes::UserId).eq(user))
         .and_where(Expr::col(MsgBoxes::Folder).ne("trash"))
         .to_owned();
+    if let Some(since) = since {
+        q.and_where(Expr::col(MsgBoxes::LastAt).gt(since));
+    }
     Ok(db.fetch_one::<(i64,)>(&q).await?.0)
 }
 

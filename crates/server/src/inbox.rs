@@ -1,0 +1,27 @@
+//! The mailbox's unread messages for the notifications' header counter: the one place that joins the
+//! two features, which do not know each other.
+
+use std::sync::Arc;
+
+use kernel::UserId;
+use uuid::Uuid;
+
+struct Mailbox(messaging::Messaging);
+
+type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, db::Error>> + Send + 'a>>;
+
+impl notifications::service::Inbox for Mailbox {
+    fn unread<'a>(&'a self, user: Uuid, since: Option<i64>) -> Fut<'a, i64> {
+        Box::pin(async move {
+            match since {
+                None => self.0.unread(UserId(user)).await,
+                Some(since) => self.0.unread_since(UserId(user), since).await,
+            }
+        })
+    }
+}
+
+/// The notifications' source of unread messages.
+pub fn for_notifications(messaging: &messaging::Messaging) -> Arc<dyn notifications::service::Inbox> {
+    Arc::new(Mailbox(messaging.clone()))
+}
