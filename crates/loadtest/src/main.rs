@@ -158,7 +158,8 @@ enum Command {
         /// The hourly sending limit the server is given for the run (`messaging_rate_per_hour`).
         #[arg(long, default_value_t = 1_000_000)]
         rate_per_hour: i64,
-        /// Send to divisions of at least this many students (0: any class the teachers teach).
+        /// Send to divisions (classes, not option groups) of at least this many students (0: any
+        /// division the teachers teach).
         #[arg(long, default_value_t = 28)]
         min_class: usize,
     },

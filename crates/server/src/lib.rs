@@ -118,6 +118,7 @@ impl App {
         )
         .with_mailer(settings.mailer()?)
         .with_inbox(inbox::for_notifications(&messaging));
+        let messaging = messaging.with_counters(inbox::for_messaging(&notifications));
         let router = router(
             db.clone(),
             identity.clone(),

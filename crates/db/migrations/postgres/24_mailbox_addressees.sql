@@ -14,3 +14,7 @@ ALTER TABLE msg_boxes ADD COLUMN via_group TEXT;
 ALTER TABLE msg_boxes ADD COLUMN read_at BIGINT;
 ALTER TABLE msg_boxes DROP CONSTRAINT msg_boxes_pkey;
 ALTER TABLE msg_boxes ADD PRIMARY KEY (conversation_id, user_id);
+
+-- Messages no longer make notification items (the header counter adds the mailbox's unread messages):
+-- the items they made before are marked read, so that they are not counted twice.
+UPDATE notifications SET read_at = updated_at WHERE topic = 'messaging.received' AND read_at IS NULL;

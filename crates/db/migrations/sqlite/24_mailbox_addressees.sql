@@ -28,3 +28,7 @@ INSERT INTO msg_boxes_new (user_id, conversation_id, folder, received, unread, l
 DROP TABLE msg_boxes;
 ALTER TABLE msg_boxes_new RENAME TO msg_boxes;
 CREATE INDEX msg_boxes_folder ON msg_boxes (user_id, folder, received, last_at);
+
+-- Messages no longer make notification items (the header counter adds the mailbox's unread messages):
+-- the items they made before are marked read, so that they are not counted twice.
+UPDATE notifications SET read_at = updated_at WHERE topic = 'messaging.received' AND read_at IS NULL;

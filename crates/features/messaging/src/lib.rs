@@ -4,7 +4,8 @@
 //! switches (region, school, profile, account) that stop sending in seconds and lose nothing.
 //!
 //! Other crates read it through [`Messaging`]; the server wires [`Devices`] (when a device was first
-//! seen, from identity). Deliveries publish `messaging.received` on the outbox with the explicit
+//! seen, from identity) and [`service::Counters`] (the notifications' header counter, told when a
+//! person reads or files a conversation). Deliveries publish `messaging.received` on the outbox with the explicit
 //! `recipients`; holds and reports publish `messaging.held` / `messaging.reported` to the school's
 //! moderators (`audience`).
 

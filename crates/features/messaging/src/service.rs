@@ -70,6 +70,21 @@ impl Viewer {
     }
 }
 
+/// Who hears that a person's unread messages changed by their own hand (a conversation read, thrown
+/// away or taken back): the header counters of their open pages (the notifications, wired by the
+/// server). Nobody by default.
+pub trait Counters: Send + Sync {
+    fn changed<'a>(&'a self, user: Uuid) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+}
+
+struct NoCounters;
+
+impl Counters for NoCounters {
+    fn changed<'a>(&'a self, _: Uuid) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(async {})
+    }
+}
+
 /// The messaging feature.
 #[derive(Clone)]
 pub struct Messaging {
@@ -80,6 +95,7 @@ pub struct Messaging {
     /// Messages a person may send per hour whatever their profile, instead of [`crate::model::limits`]
     /// (load tests only: `messaging_rate_per_hour`).
     pub(crate) rate_override: Option<i64>,
+    counters: Arc<dyn Counters>,
 }
 
 /// A folder's page.
@@ -126,7 +142,14 @@ impl Messaging {
             blobs,
             devices,
             rate_override: None,
+            counters: Arc::new(NoCounters),
         }
+    }
+
+    /// Tells `counters` when a person reads, throws away or takes back a conversation.
+    pub fn with_counters(mut self, counters: Arc<dyn Counters>) -> Messaging {
+        self.counters = counters;
+        self
     }
 
     /// Overrides every profile's hourly sending limit (a load test sending hundreds of messages a
@@ -208,6 +231,7 @@ impl Messaging {
             return Err(AppError::NotFound);
         }
         if mailbox::move_to(&self.db, viewer.id(), conversation, folder).await? {
+            self.counters.changed(viewer.id()).await;
             Ok(())
         } else {
             Err(AppError::NotFound)
@@ -281,7 +305,9 @@ impl Messaging {
                 }
             })
             .collect();
-        mailbox::mark_read(&self.db, id, me, self.now()).await?;
+        if mailbox::mark_read(&self.db, id, me, self.now()).await? {
+            self.counters.changed(me).await;
+        }
         let may_reply_all = conversation.reply_all || conversation.initiator_id == me;
         Ok(Thread {
             folder: mail::box_folder(&self.db, me, id).await?,

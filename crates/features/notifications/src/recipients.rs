@@ -99,7 +99,6 @@ async fn subject_label(db: &Db, payload: &Value) -> Result<Value> {
     ))
 }
 
-/// The people an event concerns, one draft each.
 /// The people a delivered message reached (its `recipients`), its sender apart.
 pub fn of_message(payload: &Value) -> Vec<Uuid> {
     let actor = uuid_at(payload, "actor");
@@ -109,6 +108,7 @@ pub fn of_message(payload: &Value) -> Vec<Uuid> {
         .collect()
 }
 
+/// The people an event concerns, one draft each.
 pub async fn resolve(db: &Db, event: &Pending) -> Result<Vec<Draft>> {
     let payload = event.payload();
     let Some(plan) = plan(db, event, &payload).await? else {

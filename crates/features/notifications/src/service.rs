@@ -200,6 +200,14 @@ impl Notifications {
                 continue;
             }
             let since = store::last_digest(&self.db, s.user_id).await?.unwrap_or(0);
+            if since > 0
+                && kernel::school_time::school_day_and_minute(Timestamp(since))
+                    .0
+                    .to_string()
+                    == day
+            {
+                continue; // today's went already: nothing more to read
+            }
             let items = store::unread_since(&self.db, s.user_id, since, 50).await?;
             let messages = self.unread_messages(s.user_id, Some(since)).await?;
             if items.is_empty() && messages == 0 {
@@ -289,6 +297,11 @@ impl Notifications {
     /// One of the person's items (`None` for anyone else's).
     pub async fn item(&self, user: Uuid, id: Uuid) -> Result<Option<Item>> {
         store::item(&self.db, user, id).await
+    }
+
+    /// Tells the open pages of `users` to read their counter again (their unread messages changed).
+    pub async fn tell(&self, users: &[Uuid]) {
+        self.live.announce(users).await;
     }
 
     /// Marks one item (or all) read; the person's other pages see their counter change.

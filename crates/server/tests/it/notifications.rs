@@ -713,6 +713,12 @@ async fn a_message_counts_in_the_header_until_it_is_read_and_is_not_repeated_in_
     let conversation = &inbox[start..start + inbox[start..].find('"').unwrap()];
     assert_eq!(parent.get(conversation).await.status(), 200);
     assert_eq!(unread(&parent).await, before);
+    assert_eq!(
+        next_count(&mut stream, Duration::from_secs(5)).await,
+        Some(before),
+        "a page open elsewhere is told at once"
+    );
+    drop(stream);
 
     // The digest names the unread messages that came since the last one, and only those.
     let q = Query::update()

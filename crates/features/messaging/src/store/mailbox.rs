@@ -7,7 +7,8 @@ use uuid::Uuid;
 use super::{MsgBoxes, MsgFolders, MsgMessages, MsgRecipients, MsgSettings};
 
 /// Marks everything `user` received in a conversation read (the instant stays the first reading's).
-pub async fn mark_read(db: &Db, conversation: Uuid, user: Uuid, now: i64) -> Result<()> {
+/// Returns whether anything was unread.
+pub async fn mark_read(db: &Db, conversation: Uuid, user: Uuid, now: i64) -> Result<bool> {
     let mut tx = db.begin().await?;
     let q = Query::update()
         .table(MsgRecipients::Table)
@@ -34,9 +35,11 @@ pub async fn mark_read(db: &Db, conversation: Uuid, user: Uuid, now: i64) -> Res
         )
         .and_where(Expr::col(MsgBoxes::UserId).eq(user))
         .and_where(Expr::col(MsgBoxes::ConversationId).eq(conversation))
+        .and_where(Expr::col(MsgBoxes::Unread).gt(0))
         .to_owned();
-    tx.execute(&q).await?;
-    tx.commit().await
+    let changed = tx.execute(&q).await? > 0;
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// Moves a conversation of `user`'s mailbox to `folder`. Returns whether it was theirs.
