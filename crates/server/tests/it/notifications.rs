@@ -128,6 +128,37 @@ async fn open_stream(b: &Browser) -> reqwest::Response {
     res
 }
 
+/// Every kind the preferences page offers.
+const KINDS: [&str; 9] = [
+    "absences",
+    "discipline",
+    "notes",
+    "devoirs",
+    "edt",
+    "messagerie",
+    "actualites",
+    "agenda",
+    "autres",
+];
+
+/// Every kind but `off`.
+fn all_but(off: &str) -> Vec<&'static str> {
+    KINDS.into_iter().filter(|k| *k != off).collect()
+}
+
+/// Saves the preferences page as a person does: the kinds left on, quiet hours kept, the digest as
+/// asked.
+async fn save_preferences(b: &Browser, on: &[&str], digest: bool) {
+    let token = b.form_token("/notifications/preferences").await;
+    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1")];
+    if digest {
+        form.push(("digest", "1"));
+    }
+    form.extend(on.iter().map(|k| ("kind", *k)));
+    let res = b.post_form("/notifications/preferences", &form).await;
+    assert_eq!(res.status(), 303);
+}
+
 /// The unread items of a person, straight from the table.
 async fn items_of(t: &TestApp, user: Uuid) -> Vec<(Uuid, String, String)> {
     let q = Query::select()
@@ -290,22 +321,7 @@ async fn a_kind_turned_off_stays_out_of_the_feed() {
     let (status, page) = parent.get_html("/notifications/preferences").await;
     assert_eq!(status, 200);
     assert!(page.contains("Notes et bulletins") && page.contains("checked"));
-    let token = parent.form_token("/notifications/preferences").await;
-    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1")];
-    for kind in [
-        "absences",
-        "discipline",
-        "devoirs",
-        "edt",
-        "messagerie",
-        "actualites",
-        "agenda",
-        "autres",
-    ] {
-        form.push(("kind", kind));
-    }
-    let res = parent.post_form("/notifications/preferences", &form).await;
-    assert_eq!(res.status(), 303);
+    save_preferences(&parent, &all_but("notes"), false).await;
     let (_, page) = parent.get_html("/notifications/preferences?ok=1").await;
     assert!(page.contains("Préférences enregistrées"));
     assert!(
@@ -354,18 +370,7 @@ async fn quiet_hours_hold_the_push_and_the_mail_never_the_feed_and_the_digest_go
         .to_owned();
     t.db().execute(&q).await.unwrap();
     let parent = t.signed_in("demo.parent").await;
-    let token = parent.form_token("/notifications/preferences").await;
-    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1"), ("digest", "1")];
-    for kind in ["absences", "notes"] {
-        form.push(("kind", kind));
-    }
-    assert_eq!(
-        parent
-            .post_form("/notifications/preferences", &form)
-            .await
-            .status(),
-        303
-    );
+    save_preferences(&parent, &["absences", "notes"], true).await;
     // Whatever the demo left unread is read: the digest below holds only what follows.
     let token = parent.form_token("/notifications").await;
     parent
@@ -727,28 +732,7 @@ async fn a_message_counts_in_the_header_until_it_is_read_and_is_not_repeated_in_
         .and_where(Expr::col(a("id")).eq(parent_id))
         .to_owned();
     t.db().execute(&q).await.unwrap();
-    let token = parent.form_token("/notifications/preferences").await;
-    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1"), ("digest", "1")];
-    for kind in [
-        "absences",
-        "discipline",
-        "notes",
-        "devoirs",
-        "edt",
-        "messagerie",
-        "actualites",
-        "agenda",
-        "autres",
-    ] {
-        form.push(("kind", kind));
-    }
-    assert_eq!(
-        parent
-            .post_form("/notifications/preferences", &form)
-            .await
-            .status(),
-        303
-    );
+    save_preferences(&parent, &KINDS, true).await;
     let res = write_to(&prof, parent_id, "Réunion de rentrée").await;
     assert_eq!(location(&res), "/messagerie?ok=sent");
     deliver(&t).await;
@@ -767,27 +751,7 @@ async fn a_message_counts_in_the_header_until_it_is_read_and_is_not_repeated_in_
     let parent = t.signed_in("demo.parent").await;
 
     // Messaging notifications turned off: messages no longer count in the header or the feed.
-    let token = parent.form_token("/notifications/preferences").await;
-    let mut form = vec![("csrf_token", token.as_str()), ("quiet", "1")];
-    for kind in [
-        "absences",
-        "discipline",
-        "notes",
-        "devoirs",
-        "edt",
-        "actualites",
-        "agenda",
-        "autres",
-    ] {
-        form.push(("kind", kind));
-    }
-    assert_eq!(
-        parent
-            .post_form("/notifications/preferences", &form)
-            .await
-            .status(),
-        303
-    );
+    save_preferences(&parent, &all_but("messagerie"), false).await;
     let muted = unread(&parent).await;
     let res = write_to(&prof, parent_id, "Sortie annulée").await;
     assert_eq!(location(&res), "/messagerie?ok=sent");
