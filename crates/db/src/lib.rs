@@ -14,6 +14,10 @@ pub mod testing;
 pub use bulk::Cell;
 pub use error::Error;
 pub use exec::{Db, Row, Tx};
+
+/// A boxed future answering from the database: what the traits joining two features return (they
+/// stay object-safe, and the server wires one feature into another through them).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 pub use notify::{Heard, Listener};
 pub use sea_query;
 

@@ -9,16 +9,9 @@ use uuid::Uuid;
 
 struct Mailbox(messaging::Messaging);
 
-type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, db::Error>> + Send + 'a>>;
-
 impl notifications::service::Inbox for Mailbox {
-    fn unread<'a>(&'a self, user: Uuid, since: Option<i64>) -> Fut<'a, i64> {
-        Box::pin(async move {
-            match since {
-                None => self.0.unread(UserId(user)).await,
-                Some(since) => self.0.unread_since(UserId(user), since).await,
-            }
-        })
+    fn unread<'a>(&'a self, user: Uuid, since: Option<i64>) -> db::BoxFuture<'a, i64> {
+        Box::pin(self.0.unread(UserId(user), since))
     }
 }
 

@@ -30,7 +30,7 @@ fn slot(o: Occurrence) -> Slot {
     }
 }
 
-type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, db::Error>> + Send + 'a>>;
+use db::BoxFuture as Fut;
 
 impl attendance::Lessons for TimetableLessons {
     fn on_day<'a>(&'a self, school: SchoolId, teacher: Option<Uuid>, day: Date) -> Fut<'a, Vec<Slot>> {

@@ -2,8 +2,6 @@
 //! viewer's context and relation to the student or lesson; writes run in one transaction with their
 //! events (outbox).
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use blob::Blobs;
@@ -34,7 +32,7 @@ pub struct Slot {
     pub cancelled: bool,
 }
 
-type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, db::Error>> + Send + 'a>>;
+use db::BoxFuture as Fut;
 
 /// Where the roll call finds lessons: the timetable, wired by the server (features do not know each
 /// other).

@@ -74,13 +74,13 @@ impl Viewer {
 /// away or taken back): the header counters of their open pages (the notifications, wired by the
 /// server). Nobody by default.
 pub trait Counters: Send + Sync {
-    fn changed<'a>(&'a self, user: Uuid) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+    fn changed<'a>(&'a self, user: Uuid) -> Fut<'a, ()>;
 }
 
 struct NoCounters;
 
 impl Counters for NoCounters {
-    fn changed<'a>(&'a self, _: Uuid) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+    fn changed<'a>(&'a self, _: Uuid) -> Fut<'a, ()> {
         Box::pin(async {})
     }
 }
@@ -193,14 +193,10 @@ impl Messaging {
         Ok((rows, more))
     }
 
-    /// The person's unread messages outside the trash (the inbox's count, the header's counter).
-    pub async fn unread(&self, user: UserId) -> db::Result<i64> {
-        mail::unread_total(&self.db, user.0, None).await
-    }
-
-    /// The unread messages of the conversations that received one after `since` (ms).
-    pub async fn unread_since(&self, user: UserId, since: i64) -> db::Result<i64> {
-        mail::unread_total(&self.db, user.0, Some(since)).await
+    /// The person's unread messages outside the trash (the inbox's count, the header's counter); with
+    /// `since` (ms), only those of the conversations that received one after it (the digest's).
+    pub async fn unread(&self, user: UserId, since: Option<i64>) -> db::Result<i64> {
+        mail::unread_total(&self.db, user.0, since).await
     }
 
     pub async fn folders(&self, viewer: &Viewer) -> Result<Vec<(Uuid, String)>, AppError> {

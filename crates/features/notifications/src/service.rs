@@ -22,15 +22,13 @@ const BATCH: u64 = 100;
 /// [`Inbox`]).
 pub const MESSAGE_TOPIC: &str = "messaging.received";
 
-type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
-
 /// A person's unread messages, as their mailbox counts them (the messaging feature, wired by the
 /// server). A message is not repeated as an item of the feed: the header counter adds the mailbox's
 /// unread messages to the feed's unread items, and reading a conversation lowers it at once.
 pub trait Inbox: Send + Sync {
     /// The unread messages of the person's mailbox; with `since` (ms), only those of the
     /// conversations that received a message after it.
-    fn unread<'a>(&'a self, user: Uuid, since: Option<i64>) -> Fut<'a, i64>;
+    fn unread<'a>(&'a self, user: Uuid, since: Option<i64>) -> db::BoxFuture<'a, i64>;
 }
 
 /// What a deployment tunes.

@@ -178,7 +178,7 @@ async fn folder(
             (p.lines.iter().map(|l| box_line(&t, l)).collect(), p.more, title)
         }
     };
-    let unread = msg.unread(user.user_id).await?;
+    let unread = msg.unread(user.user_id, None).await?;
     let mut folders = vec![
         (
             "inbox".to_string(),
