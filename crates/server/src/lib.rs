@@ -49,6 +49,8 @@ pub struct App {
     pub sso: sso::Sso,
     /// The notification delivery (tests run its passes themselves).
     pub notifications: notifications::Notifications,
+    /// The timetable, whose copy of each class's lessons follows the other nodes' imports.
+    pub timetable: timetable::Timetable,
     pub router: axum::Router,
 }
 
@@ -124,7 +126,7 @@ impl App {
             identity.clone(),
             sso.clone(),
             router::Features {
-                timetable,
+                timetable: timetable.clone(),
                 homework,
                 grades,
                 attendance,
@@ -140,6 +142,7 @@ impl App {
             identity,
             sso,
             notifications,
+            timetable,
             router,
         })
     }
@@ -155,6 +158,10 @@ impl App {
         let sessions = {
             let identity = self.identity.clone();
             tokio::spawn(async move { identity.follow_sessions().await })
+        };
+        let lessons = {
+            let tt = self.timetable.clone();
+            tokio::spawn(async move { tt.follow_lesson_changes().await })
         };
         let notify_live = {
             let n = self.notifications.clone();
@@ -179,6 +186,7 @@ impl App {
         purge.abort();
         registry.abort();
         sessions.abort();
+        lessons.abort();
         self.db.close().await;
         Ok(outcome?)
     }

@@ -151,6 +151,7 @@ pub async fn run(
     }
     let ended = store::end_others(&mut tx, school, source, &keys, today).await?;
     tx.commit().await?;
+    tt.lessons_changed(school).await;
     Ok(ImportReport {
         lessons: lessons.len(),
         ended,
@@ -491,6 +492,7 @@ pub async fn add_extra(
     )
     .await?;
     tx.commit().await?;
+    tt.lessons_changed(school).await;
     Ok((id, day))
 }
 

@@ -9,6 +9,7 @@ mod feed;
 pub mod generator;
 pub mod ics;
 pub mod import;
+mod lesson_cache;
 pub mod model;
 mod pages;
 mod school;

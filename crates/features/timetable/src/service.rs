@@ -14,6 +14,7 @@ use uuid::Uuid;
 use web::{AppError, Msg};
 
 use crate::calendar::{Calendar, WeekKind, add_days};
+use crate::lesson_cache::{self, LessonCache};
 use crate::model::{self, Occurrence, Relation, Whose};
 use crate::store;
 
@@ -80,16 +81,22 @@ pub struct Timetable {
     marks: Option<Arc<dyn LessonMarks>>,
     public_url: Arc<str>,
     calendars: Arc<Mutex<CalendarCache>>,
+    /// Each class's lessons (see [`lesson_cache`]), and the channel telling the other nodes to forget
+    /// a school's.
+    lessons: LessonCache,
+    lessons_changed: bus::PubSub,
 }
 
 impl Timetable {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Timetable {
         Timetable {
+            lessons_changed: bus::PubSub::new(db.clone(), lesson_cache::CHANNEL),
             db,
             clock,
             marks: None,
             public_url: Arc::from(""),
             calendars: Arc::default(),
+            lessons: LessonCache::default(),
         }
     }
 
@@ -151,6 +158,72 @@ impl Timetable {
         Ok(())
     }
 
+    /// The lessons of `whose` that may fall between `from` and `to`. A student's and a class's come
+    /// from this node's copy of each class's lessons (one query for the student's classes); a
+    /// teacher's and a room's, which gather lessons of many classes and those changed to them, from the
+    /// database.
+    async fn lessons_of(
+        &self,
+        school: SchoolId,
+        whose: &Whose,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<model::Lesson>, db::Error> {
+        let classes = match whose {
+            Whose::Student(student) => store::student_classes(&self.db, school, *student).await?,
+            Whose::Class(class) => vec![*class],
+            Whose::Teacher(_) | Whose::Room(_) => {
+                return store::lessons(&self.db, school, whose, from, to).await;
+            }
+        };
+        let mut out = vec![];
+        let now = self.clock.now().0;
+        for class in classes {
+            let lessons = match self.lessons.get(school, class, now) {
+                Some(lessons) => lessons,
+                None => {
+                    let generation = self.lessons.generation();
+                    let all =
+                        store::lessons(&self.db, school, &Whose::Class(class), Date::MIN, Date::MAX).await?;
+                    let all: Arc<[model::Lesson]> = all.into();
+                    self.lessons.put(school, class, all.clone(), generation, now);
+                    all
+                }
+            };
+            out.extend(
+                lessons
+                    .iter()
+                    .filter(|l| l.valid_from <= to && l.valid_to >= from)
+                    .cloned(),
+            );
+        }
+        out.sort_by_key(|l| l.id);
+        Ok(out)
+    }
+
+    /// Tells every node that the school's lessons changed (after the transaction that changed them
+    /// committed): this node forgets its copy at once, the others when they hear it.
+    pub async fn lessons_changed(&self, school: SchoolId) {
+        self.lessons.forget_school(school);
+        self.lessons_changed.publish(&school.0.to_string()).await;
+    }
+
+    /// Keeps this node's copy of the lessons in step with the other nodes' imports, for the server's
+    /// life (PostgreSQL; on SQLite, one node, it only hears its own).
+    pub async fn follow_lesson_changes(&self) {
+        let mut heard = self.lessons_changed.subscribe();
+        let apply = async {
+            loop {
+                match heard.recv().await {
+                    Ok(message) => self.lessons.apply(&message),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.lessons.clear(),
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        };
+        tokio::join!(self.lessons_changed.follow(), apply);
+    }
+
     /// The timetable of `whose` for `days` days from `from`, if the viewer may see it (404 otherwise:
     /// a timetable one may not see is not confirmed to exist).
     ///
@@ -166,7 +239,7 @@ impl Timetable {
         let school = self.check(viewer, whose, children).await?;
         let to = add_days(from, days - 1);
         let calendar = self.calendar(school, from).await?;
-        let lessons = store::lessons(&self.db, school, whose, from, to).await?;
+        let lessons = self.lessons_of(school, whose, from, to).await?;
         let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
         let changes = store::changes(&self.db, school, &ids, from, to).await?;
         let mut all = model::occurrences(&calendar, &lessons, &changes, from, to);
@@ -341,12 +414,12 @@ impl Timetable {
         let from = add_days(day, 1);
         let to = add_days(day, 28);
         let calendar = self.calendar(school, from).await?;
-        let lessons: Vec<model::Lesson> =
-            store::lessons(&self.db, school, &Whose::Class(of.class_id), from, to)
-                .await?
-                .into_iter()
-                .filter(|l| l.subject_code == of.subject_code)
-                .collect();
+        let lessons: Vec<model::Lesson> = self
+            .lessons_of(school, &Whose::Class(of.class_id), from, to)
+            .await?
+            .into_iter()
+            .filter(|l| l.subject_code == of.subject_code)
+            .collect();
         let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
         let changes = store::changes(&self.db, school, &ids, from, to).await?;
         Ok(model::occurrences(&calendar, &lessons, &changes, from, to)

@@ -203,6 +203,18 @@ pub async fn lessons(db: &Db, school: SchoolId, whose: &Whose, from: Date, to: D
     Ok(merge(rows))
 }
 
+/// The classes and groups a student is enrolled in at the school.
+pub async fn student_classes(db: &Db, school: SchoolId, student: Uuid) -> Result<Vec<Uuid>> {
+    let q = Query::select()
+        .column(t("class_id"))
+        .from(t("class_students"))
+        .and_where(Expr::col(t("school_id")).eq(school.0))
+        .and_where(Expr::col(t("student_id")).eq(student))
+        .to_owned();
+    let rows: Vec<(Uuid,)> = db.fetch_all(&q).await?;
+    Ok(rows.into_iter().map(|(c,)| c).collect())
+}
+
 /// One lesson of the school, with its teachers.
 pub async fn lesson(db: &Db, school: SchoolId, id: Uuid) -> Result<Option<Lesson>> {
     let mut q = lessons_query(school, Date::MIN, Date::MAX);

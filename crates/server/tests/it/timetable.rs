@@ -417,6 +417,16 @@ async fn an_extra_lesson_appears_on_its_day() {
     let eleve = t.user_id("demo.eleve").await;
     let (_, class, _) = division_of(&t, eleve).await;
     let prof = t.user_id("demo.prof").await;
+    // The student looks at that day first: the node keeps the class's lessons, and must not show
+    // its copy from before the extra lesson.
+    let student = t.signed_in("demo.eleve").await;
+    assert!(
+        !student
+            .get_html("/edt?jour=2026-09-09")
+            .await
+            .1
+            .contains("14:00–15:00")
+    );
     let cpe = t.signed_in("demo.cpe").await;
     let token = cpe.form_token("/edt/ajout").await;
     let mut form = vec![
@@ -443,11 +453,7 @@ async fn an_extra_lesson_appears_on_its_day() {
     let pairs = as_refs(&form);
     let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(cpe.post_form("/edt/ajout", &pairs).await.status(), 303);
-    let (_, day) = t
-        .signed_in("demo.eleve")
-        .await
-        .get_html("/edt?jour=2026-09-09")
-        .await;
+    let (_, day) = student.get_html("/edt?jour=2026-09-09").await;
     assert!(
         day.contains("14:00–15:00") && day.contains("Cours supplémentaire"),
         "{day}"
@@ -589,5 +595,57 @@ async fn the_direction_adds_a_day_off_and_timetables_follow() {
     let res = save_calendar(&cpe, &csrf_token(&page).unwrap(), "").await;
     assert_eq!(res.status(), 403);
     assert_eq!(student.get_html("/edt/calendrier").await.0, 404);
+    t.stop().await;
+}
+
+/// Nodes keep each class's lessons in memory; an import on one node shows on every node at once
+/// (PostgreSQL NOTIFY), not when their copy expires.
+#[tokio::test]
+async fn an_import_on_one_node_shows_on_the_others_at_once() {
+    let t = TestApp::spawn_demo().await;
+    if t.db().engine() != db::Engine::Postgres {
+        return t.stop().await; // SQLite is a single node
+    }
+    let eleve = t.user_id("demo.eleve").await;
+    let (_, _, code) = division_of(&t, eleve).await;
+    let node = t.another_node().await;
+    // The other node listens once it started; give its LISTEN a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let student = node.browser_like(&t.signed_in("demo.eleve").await);
+    let (status, day) = student.get_html("/edt?jour=2026-09-19").await;
+    assert_eq!(status, 200);
+    assert!(!day.contains("Salle Z9"), "{day}");
+
+    let direction = t.signed_in("demo.direction").await;
+    let token = direction.form_token("/edt/import").await;
+    let file = format!(
+        "classe;matière;enseignants;salle;jour;début;fin\n{code};Mathématiques;demo.prof;Salle Z9;samedi;08:00;09:00\n"
+    );
+    let res = direction
+        .post_multipart(
+            "/edt/import",
+            &[("csrf_token", &token)],
+            &[("file", "edt.csv", file.as_bytes())],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut seen = false;
+    for _ in 0..50 {
+        if student
+            .get_html("/edt?jour=2026-09-19")
+            .await
+            .1
+            .contains("Salle Z9")
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        seen,
+        "the other node still showed its copy from before the import"
+    );
+    node.stop().await;
     t.stop().await;
 }
