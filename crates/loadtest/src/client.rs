@@ -171,15 +171,9 @@ impl Http {
         account.jointure.is_some() && (h % 1000) < (share * 1000.0) as u64
     }
 
-    /// GET /healthz (or the bare server's hello), nothing else.
-    pub async fn health(&self) -> Outcome {
-        match self.client.get(self.health.clone()).send().await {
-            Ok(res) => {
-                let outcome = classify(&res, StatusCode::OK);
-                drain(res).await.err().unwrap_or(outcome)
-            }
-            Err(e) => transport(&e),
-        }
+    /// The address of GET /healthz (or the bare server's hello).
+    pub fn health_url(&self) -> &Url {
+        &self.health
     }
 
     /// A page view of `req` by a signed-in browser; the grades are a complete CAS round trip.

@@ -26,7 +26,7 @@ pub async fn p1(common: &Common, connections: usize, duration: Duration) -> Fall
         ctx: Ctx::new(http, Arc::new(vec![])),
         database_url: String::new(),
     };
-    let mut report = scenarios::p1(&target, connections, duration, Req::Hello).await?;
+    let mut report = scenarios::p1(&target, connections, duration, secs(common.timeout), Req::Hello).await?;
     report.scenario = "P1 ceiling, bare axum".into();
     server.stop();
     let _ = std::fs::remove_file(log);

@@ -12,6 +12,7 @@ mod client;
 mod drive;
 mod federation;
 mod hello;
+mod raw;
 mod region;
 mod scenarios;
 mod server;
@@ -264,7 +265,9 @@ async fn run(command: Command) -> Fallible<bool> {
                 vec![hello::p1(&common, connections, duration).await?]
             } else {
                 with_server(&common, false, async |t: Target| {
-                    Ok(vec![scenarios::p1(&t, connections, duration, Req::Health).await?])
+                    Ok(vec![
+                        scenarios::p1(&t, connections, duration, secs(common.timeout), Req::Health).await?,
+                    ])
                 })
                 .await?
             };
@@ -447,7 +450,7 @@ async fn serve_and_run<T>(
         region.generate(&common.ardoise, common.schools, common.students, common.seed)?;
     }
     let accounts = if generate {
-        region.sample_accounts(common.accounts).await?
+        region.sample_accounts(common.accounts, common.seed).await?
     } else {
         vec![]
     };

@@ -158,32 +158,35 @@ impl Region {
 
     /// Up to `n` accounts picked at random among students, guardians and teachers who hold that one
     /// profile only, so the sample keeps the population's proportions; the demo accounts are left out
-    /// (they keep the demo password).
-    pub async fn sample_accounts(&self, n: usize) -> Fallible<Vec<Account>> {
-        let sql = format!(
-            "SELECT u.login, MIN(m.profile), MIN(u.jointure) FROM users u JOIN memberships m ON m.user_id = u.id \
+    /// (they keep the demo password). The same `seed` picks the same accounts in the same order, so
+    /// two runs (two builds) serve the same people.
+    pub async fn sample_accounts(&self, n: usize, seed: u64) -> Fallible<Vec<Account>> {
+        let sql = "SELECT u.login, MIN(m.profile), MIN(u.jointure) FROM users u JOIN memberships m ON m.user_id = u.id \
              WHERE u.login NOT LIKE 'demo.%' GROUP BY u.login \
              HAVING COUNT(DISTINCT m.profile) = 1 AND MIN(m.profile) IN ('ELV', 'TUT', 'ENS') \
-             ORDER BY random() LIMIT {n}"
-        );
+             ORDER BY u.login";
         let rows: Vec<(String, String, Option<String>)> = if self.pg.is_some() {
             let mut c = sqlx::PgConnection::connect(&self.database_url).await?;
-            let rows = sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .fetch_all(&mut c)
-                .await?;
+            let rows = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut c).await?;
             c.close().await?;
             rows
         } else {
             let mut c = sqlx::SqliteConnection::connect(&self.database_url).await?;
-            let rows = sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .fetch_all(&mut c)
-                .await?;
+            let rows = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut c).await?;
             c.close().await?;
             rows
         };
         if rows.is_empty() {
             return Err("the region holds no student, guardian or teacher account".into());
         }
+        let mut rows = rows;
+        // Fisher–Yates, drawing from the seed.
+        for i in (1..rows.len()).rev() {
+            let j =
+                (crate::drive::rand(seed.wrapping_mul(0x1_0000_0001) ^ i as u64) % (i as u64 + 1)) as usize;
+            rows.swap(i, j);
+        }
+        rows.truncate(n);
         Ok(rows
             .into_iter()
             .map(|(login, profile, jointure)| Account {

@@ -59,7 +59,14 @@ pub async fn run(ardoise: PathBuf, json: Option<PathBuf>, keep: bool) -> Fallibl
             min_class: 0,
         };
         Ok(vec![
-            scenarios::p1(&fresh(), 8, Duration::from_secs(2), Req::Health).await?,
+            scenarios::p1(
+                &fresh(),
+                8,
+                Duration::from_secs(2),
+                Duration::from_secs(10),
+                Req::Health,
+            )
+            .await?,
             scenarios::p2(&fresh(), &p2, d).await?,
             scenarios::p4(&fresh(), &p4, d).await?,
             scenarios::cas(&fresh(), 4, Duration::from_secs(2)).await?,
