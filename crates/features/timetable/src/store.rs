@@ -163,13 +163,7 @@ pub async fn lessons(db: &Db, school: SchoolId, whose: &Whose, from: Date, to: D
     };
     match whose {
         Whose::Student(id) => {
-            let classes = Query::select()
-                .column(t("class_id"))
-                .from(t("class_students"))
-                .and_where(Expr::col(t("school_id")).eq(school.0))
-                .and_where(Expr::col(t("student_id")).eq(*id))
-                .to_owned();
-            q.and_where(Expr::col((Lessons::Table, Lessons::ClassId)).in_subquery(classes));
+            q.and_where(Expr::col((Lessons::Table, Lessons::ClassId)).in_subquery(classes_of(school, *id)));
         }
         Whose::Teacher(id) => {
             let own = Query::select()
@@ -204,14 +198,18 @@ pub async fn lessons(db: &Db, school: SchoolId, whose: &Whose, from: Date, to: D
 }
 
 /// The classes and groups a student is enrolled in at the school.
-pub async fn student_classes(db: &Db, school: SchoolId, student: Uuid) -> Result<Vec<Uuid>> {
-    let q = Query::select()
+fn classes_of(school: SchoolId, student: Uuid) -> SelectStatement {
+    Query::select()
         .column(t("class_id"))
         .from(t("class_students"))
         .and_where(Expr::col(t("school_id")).eq(school.0))
         .and_where(Expr::col(t("student_id")).eq(student))
-        .to_owned();
-    let rows: Vec<(Uuid,)> = db.fetch_all(&q).await?;
+        .to_owned()
+}
+
+/// The classes and groups a student is enrolled in at the school.
+pub async fn student_classes(db: &Db, school: SchoolId, student: Uuid) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = db.fetch_all(&classes_of(school, student)).await?;
     Ok(rows.into_iter().map(|(c,)| c).collect())
 }
 
