@@ -25,8 +25,10 @@ pub const TTL_MS: i64 = 60_000;
 /// The live channel on which nodes tell each other that a school's lessons changed.
 pub const CHANNEL: &str = "timetable_lessons";
 
-/// Entries kept at most; past that the cache starts again empty (a region's classes: about 30,000).
-const MAX_ENTRIES: usize = 50_000;
+/// Classes kept at most. A class's thirty-odd lessons take about 10 kB (more after a few imports),
+/// so this bounds the cache near 100 MB. What a node needs is the classes looked at on it within
+/// [`TTL_MS`]; past the bound it drops the stale copies, then everything.
+const MAX_ENTRIES: usize = 10_000;
 
 type Entries = HashMap<(SchoolId, Uuid), (i64, Arc<[Lesson]>)>;
 
@@ -65,7 +67,11 @@ impl LessonCache {
                 return;
             }
             if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+                // Copies too old to be served go first; if every copy is fresh, start again empty.
+                entries.retain(|_, (at, _)| read_at_ms - *at < TTL_MS);
+                if entries.len() >= MAX_ENTRIES {
+                    entries.clear();
+                }
             }
             entries.insert((school, class), (read_at_ms, lessons));
         }
@@ -121,6 +127,31 @@ mod tests {
         cache.put(school, class, Arc::from(vec![]), cache.generation(), 1_000);
         assert!(cache.get(school, class, 1_000 + TTL_MS - 1).is_some());
         assert!(cache.get(school, class, 1_000 + TTL_MS).is_none());
+    }
+
+    #[test]
+    fn a_full_cache_drops_its_stale_copies_first() {
+        let cache = LessonCache::default();
+        let school = SchoolId(Uuid::now_v7());
+        let fresh = Uuid::now_v7();
+        cache.put(school, fresh, Arc::from(vec![]), cache.generation(), TTL_MS);
+        for _ in 1..MAX_ENTRIES {
+            cache.put(school, Uuid::now_v7(), Arc::from(vec![]), cache.generation(), 0);
+        }
+        let newcomer = Uuid::now_v7();
+        cache.put(
+            school,
+            newcomer,
+            Arc::from(vec![]),
+            cache.generation(),
+            TTL_MS + 1,
+        );
+        assert!(
+            cache.get(school, fresh, TTL_MS + 1).is_some(),
+            "a fresh copy was dropped"
+        );
+        assert!(cache.get(school, newcomer, TTL_MS + 1).is_some());
+        assert_eq!(cache.entries.lock().map(|e| e.len()).unwrap_or(0), 2);
     }
 
     #[test]
