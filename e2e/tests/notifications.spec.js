@@ -28,13 +28,13 @@ test('a parent reads the feed, marks items read, and the header counter follows'
   };
   await page.locator('li.notif-unread').first().locator('button').click();
   await expect(page.locator('p.notice')).toContainText('Notification marquée comme lue');
-  await expect.poll(followsServer).toBe(true);
+  await expect.poll(followsServer, { timeout: 10_000 }).toBe(true);
 
   await page.click('button:has-text("Tout marquer comme lu")');
   await expect(page.locator('p.notice')).toContainText('Toutes les notifications sont marquées comme lues');
   // At most a notification that arrived meanwhile (the news spec publishes to parents) is unread.
   expect(await page.locator('li.notif-unread').count()).toBeLessThanOrEqual(1);
-  await expect.poll(followsServer).toBe(true);
+  await expect.poll(followsServer, { timeout: 10_000 }).toBe(true);
   await expectAccessible(page, 'the feed with everything read');
 
   await page.click('a[href="/notifications/preferences"]');

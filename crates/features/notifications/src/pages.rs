@@ -232,7 +232,20 @@ async fn stream(State(n): State<Notifications>, user: CurrentUser) -> WebResult<
                 changed = s.watch.changed() => changed.ok()?,
                 _ = s.closing.changed() => return None,
             }
-            let count = s.n.unread(s.me).await.ok()?;
+            // A count that cannot be read now (a busy database) is read again shortly: ending the
+            // stream would leave the header stale until the browser reconnects, 20 s later.
+            let count = loop {
+                match s.n.unread(s.me).await {
+                    Ok(count) => break count,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "unread count not read for the header stream");
+                        tokio::select! {
+                            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                            _ = s.closing.changed() => return None,
+                        }
+                    }
+                }
+            };
             if count != s.last {
                 s.last = count;
                 return Some((Ok(Event::default().event("unread").data(count.to_string())), s));
