@@ -285,14 +285,17 @@ impl Identity {
             now: self.now(),
         };
         store::activate(self.db(), activation).await?;
-        let pending = self.mfa_need(user).await? != crate::mfa::MfaNeed::None;
-        let (token, school) =
-            self.open_session(user, ip, user_agent, pending)
-                .await
-                .map_err(|e| match e {
-                    SignInError::Db(e) => ActivationError::Db(e),
-                    _ => ActivationError::Invalid,
-                })?;
+        let pending = self.mfa_need(user, &contexts).await? != crate::mfa::MfaNeed::None;
+        let Some(person) = self.directory().person(user).await? else {
+            return Err(ActivationError::Invalid);
+        };
+        let (token, school) = self
+            .open_session(&person, contexts, ip, user_agent, pending)
+            .await
+            .map_err(|e| match e {
+                SignInError::Db(e) => ActivationError::Db(e),
+                _ => ActivationError::Invalid,
+            })?;
         self.audit(audit::Kind::Activated, school, Some(user), ip, String::new())
             .await;
         Ok(token)

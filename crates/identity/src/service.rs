@@ -192,6 +192,19 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What the session cache keeps of a person: their names and the contexts they may switch to.
+fn cached_person(person: &directory::model::Person, contexts: Vec<(Context, String)>) -> Person {
+    Person {
+        login: person.login.clone(),
+        first_name: person.first_name.clone(),
+        last_name: person.last_name.clone(),
+        choices: contexts
+            .into_iter()
+            .map(|(context, place)| ContextChoice { context, place })
+            .collect(),
+    }
+}
+
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::fill(&mut bytes);
@@ -316,10 +329,11 @@ impl Identity {
         if credential.failed_attempts > 0 {
             store::reset_failures(&self.db, person.user_id()).await?;
         }
-        let second_factor = self.mfa_need(person.user_id()).await?;
+        let contexts = self.directory.contexts_of(person.user_id()).await?;
+        let second_factor = self.mfa_need(person.user_id(), &contexts).await?;
         let pending = second_factor != crate::mfa::MfaNeed::None;
         let (token, school) = self
-            .open_session(person.user_id(), ip, user_agent, pending)
+            .open_session(&person, contexts, ip, user_agent, pending)
             .await?;
         self.audit(
             audit::Kind::SignIn,
@@ -337,25 +351,29 @@ impl Identity {
         })
     }
 
-    /// Opens a session in the person's first context; returns the cookie token and that context's school.
+    /// Opens a session in the first of the person's `contexts` (as [`Directory::contexts_of`] reads
+    /// them); returns the cookie token and that context's school. The node keeps the new session in
+    /// memory, so the person's first page reads nothing back from the database.
     pub(crate) async fn open_session(
         &self,
-        user: UserId,
+        person: &directory::model::Person,
+        contexts: Vec<(Context, String)>,
         ip: &str,
         user_agent: &str,
         mfa_pending: bool,
     ) -> Result<(String, Option<kernel::SchoolId>), SignInError> {
         let now = self.now();
-        let contexts = self.directory.contexts_of(user).await?;
         let Some((context, _)) = contexts.first() else {
             return Err(SignInError::NoContext);
         };
+        let school = context.school();
         let token = random_token();
-        store::insert_session(
+        let hash = token_hash(&token);
+        let row = store::insert_session(
             &self.db,
             store::NewSession {
-                token_hash: &token_hash(&token),
-                user,
+                token_hash: &hash,
+                user: person.user_id(),
                 context: *context,
                 now,
                 expires_at: now.plus_secs(self.config.sessions.absolute_secs),
@@ -365,7 +383,14 @@ impl Identity {
             },
         )
         .await?;
-        Ok((token, context.school()))
+        let entry = Entry::new(
+            row,
+            cached_person(person, contexts),
+            self.csrf.token(&hash),
+            now.millis(),
+        );
+        self.sessions.put(hash, entry);
+        Ok((token, school))
     }
 
     /// Records an audit event; a failure to record is logged, never shown to the person.
@@ -532,20 +557,13 @@ impl Identity {
         let Some(person) = self.directory.person(user).await? else {
             return Ok(None);
         };
-        let choices: Vec<ContextChoice> = self
-            .directory
-            .contexts_of(user)
-            .await?
-            .into_iter()
-            .map(|(context, place)| ContextChoice { context, place })
-            .collect();
-        let person = Person {
-            login: person.login,
-            first_name: person.first_name,
-            last_name: person.last_name,
-            choices,
-        };
-        let entry = Entry::new(row, person, self.csrf.token(hash), now.millis());
+        let contexts = self.directory.contexts_of(user).await?;
+        let entry = Entry::new(
+            row,
+            cached_person(&person, contexts),
+            self.csrf.token(hash),
+            now.millis(),
+        );
         self.sessions.put(hash.to_string(), entry.clone());
         Ok(Some(entry))
     }

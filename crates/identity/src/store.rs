@@ -155,7 +155,8 @@ pub struct NewSession<'a> {
     pub mfa_pending: bool,
 }
 
-pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
+/// Writes a new session; returns it as [`session`] would read it back.
+pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<SessionRow> {
     let (school, profile, region) = context_values(s.context);
     let q = Query::insert()
         .into_table(Sessions::Table)
@@ -176,7 +177,7 @@ pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
             s.token_hash.into(),
             s.user.0.into(),
             school.into(),
-            profile.into(),
+            profile.clone().into(),
             region.into(),
             s.now.millis().into(),
             s.now.millis().into(),
@@ -186,7 +187,18 @@ pub async fn insert_session(db: &Db, s: NewSession<'_>) -> Result<()> {
             s.mfa_pending.into(),
         ])
         .to_owned();
-    db.execute(&q).await.map(drop)
+    db.execute(&q).await?;
+    Ok(SessionRow {
+        user_id: s.user.0,
+        context_school: school,
+        context_profile: profile,
+        context_region: region,
+        created_at: s.now.millis(),
+        last_seen_at: s.now.millis(),
+        expires_at: s.expires_at.millis(),
+        mfa_pending: s.mfa_pending,
+        second_factor_at: None,
+    })
 }
 
 pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {

@@ -60,14 +60,19 @@ fn normalize_recovery(code: &str) -> String {
 }
 
 impl Identity {
-    pub(crate) async fn mfa_need(&self, user: UserId) -> Result<MfaNeed, db::Error> {
+    /// What a person signing in must do for a second factor; `contexts`: theirs, as
+    /// `Directory::contexts_of` reads them.
+    pub(crate) async fn mfa_need(
+        &self,
+        user: UserId,
+        contexts: &[(kernel::Context, String)],
+    ) -> Result<MfaNeed, db::Error> {
         if store::totp(self.db(), user)
             .await?
             .is_some_and(|t| t.confirmed_at.is_some())
         {
             return Ok(MfaNeed::Code);
         }
-        let contexts = self.directory().contexts_of(user).await?;
         let required = contexts
             .iter()
             .any(|(c, _)| c.profile().is_some_and(|p| self.config.mfa_required.contains(&p)));

@@ -236,10 +236,8 @@ impl Identity {
             .filter(|d| d.len() >= 32 && d.len() <= 64)
             .map_or_else(random_token, str::to_string);
         let hash = self.csrf().keyed_hash("device", &device);
-        let had_devices = store::has_devices(self.db(), user).await?;
         let now = self.now();
-        let new = store::remember_device(self.db(), user, &hash, now).await?;
-        if new && had_devices {
+        if store::remember_device(self.db(), user, &hash, now).await? == store::Device::New {
             let school = self.first_school(user).await;
             let what = crate::account_pages::device_label(user_agent);
             self.audit(audit::Kind::NewDevice, school, Some(user), ip, what.clone())

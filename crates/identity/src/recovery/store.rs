@@ -201,15 +201,19 @@ pub async fn purge_links(db: &Db, now: Timestamp) -> Result<u64> {
     db.execute(&q).await
 }
 
-/// Records that `user` signed in from `device`; returns whether the device was new to them.
-pub async fn remember_device(db: &Db, user: UserId, device_hash: &str, now: Timestamp) -> Result<bool> {
-    let q = Query::select()
-        .expr(Expr::val(1))
-        .from(KnownDevices::Table)
-        .and_where(Expr::col(KnownDevices::UserId).eq(user.0))
-        .and_where(Expr::col(KnownDevices::DeviceHash).eq(device_hash))
-        .to_owned();
-    let known = db.fetch_optional::<(i32,)>(&q).await?.is_some();
+/// How a device a person signs in from stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    /// Seen before.
+    Known,
+    /// New to a person who signed in from other devices before.
+    New,
+    /// The person's very first device.
+    First,
+}
+
+/// Records that `user` signed in from `device` (two statements whatever the case).
+pub async fn remember_device(db: &Db, user: UserId, device_hash: &str, now: Timestamp) -> Result<Device> {
     let q = Query::insert()
         .into_table(KnownDevices::Table)
         .columns([
@@ -226,12 +230,29 @@ pub async fn remember_device(db: &Db, user: UserId, device_hash: &str, now: Time
         ])
         .on_conflict(
             OnConflict::columns([KnownDevices::UserId, KnownDevices::DeviceHash])
-                .update_column(KnownDevices::LastSeenAt)
+                .do_nothing()
                 .to_owned(),
         )
         .to_owned();
-    db.execute(&q).await?;
-    Ok(!known)
+    if db.execute(&q).await? == 0 {
+        let q = Query::update()
+            .table(KnownDevices::Table)
+            .value(KnownDevices::LastSeenAt, now.millis())
+            .and_where(Expr::col(KnownDevices::UserId).eq(user.0))
+            .and_where(Expr::col(KnownDevices::DeviceHash).eq(device_hash))
+            .to_owned();
+        db.execute(&q).await?;
+        return Ok(Device::Known);
+    }
+    let q = Query::select()
+        .expr(Expr::val(1))
+        .from(KnownDevices::Table)
+        .and_where(Expr::col(KnownDevices::UserId).eq(user.0))
+        .and_where(Expr::col(KnownDevices::DeviceHash).ne(device_hash))
+        .limit(1)
+        .to_owned();
+    let others = db.fetch_optional::<(i32,)>(&q).await?.is_some();
+    Ok(if others { Device::New } else { Device::First })
 }
 
 /// When `user` first signed in from each of their devices: (device hash, first seen), oldest first.
@@ -244,17 +265,6 @@ pub async fn devices_first_seen(db: &Db, user: UserId) -> Result<Vec<(String, i6
         .limit(50)
         .to_owned();
     db.fetch_all(&q).await
-}
-
-/// Whether `user` has signed in from any device before.
-pub async fn has_devices(db: &Db, user: UserId) -> Result<bool> {
-    let q = Query::select()
-        .expr(Expr::val(1))
-        .from(KnownDevices::Table)
-        .and_where(Expr::col(KnownDevices::UserId).eq(user.0))
-        .limit(1)
-        .to_owned();
-    Ok(db.fetch_optional::<(i32,)>(&q).await?.is_some())
 }
 
 /// Replaces the recovery address of `user` (None clears it).

@@ -16,7 +16,7 @@ pub(crate) mod store;
 
 use std::sync::Arc;
 
-use kernel::{Timestamp, UserId};
+use kernel::Timestamp;
 
 use crate::audit;
 use crate::service::{Identity, SignedIn};
@@ -184,7 +184,7 @@ impl Identity {
         user_agent: &str,
     ) -> Result<(SignedIn, String), Refusal> {
         let outcome = self.check_federated(saml_response, relay_state).await;
-        let (user, wicket_name, next) = match outcome {
+        let (person, wicket_name, next) = match outcome {
             Ok(found) => found,
             Err(refusal) => {
                 self.audit(audit::Kind::FederationRefused, None, None, ip, refusal.detail())
@@ -192,8 +192,10 @@ impl Identity {
                 return Err(refusal);
             }
         };
+        let user = person.user_id();
+        let contexts = self.directory().contexts_of(user).await?;
         let (token, school) = self
-            .open_session(user, ip, user_agent, false)
+            .open_session(&person, contexts, ip, user_agent, false)
             .await
             .map_err(|e| match e {
                 crate::SignInError::Db(e) => Refusal::Db(e),
@@ -215,7 +217,7 @@ impl Identity {
         &self,
         saml_response: &str,
         relay_state: &str,
-    ) -> Result<(UserId, String, String), Refusal> {
+    ) -> Result<(directory::model::Person, String, String), Refusal> {
         let wickets = self.wickets().ok_or(Refusal::UnknownWicket)?;
         let now = self.now();
         let (wicket_id, next) = store::take_request(self.db(), relay_state.trim(), now)
@@ -261,7 +263,7 @@ impl Identity {
         };
         let user = match users.as_slice() {
             [] => return Err(Refusal::NoAccount),
-            [one] => *one,
+            [one] => one.clone(),
             // Two accounts with one academic address: refuse rather than guess.
             _ if wicket.link == LinkRule::Mail => return Err(Refusal::Ambiguous),
             // Several AAF keys may designate several accounts (a parent known to two académies whose
@@ -271,10 +273,10 @@ impl Identity {
                     count = users.len(),
                     "several accounts for one EduConnect identity; the first is used"
                 );
-                *first
+                first.clone()
             }
         };
-        Ok((UserId(user), wicket.name.clone(), next))
+        Ok((user, wicket.name.clone(), next))
     }
 
     /// The wickets to offer on the sign-in page: (id, name, audience).

@@ -1,9 +1,9 @@
 //! Pending SAML requests, the replay cache, and finding the account a federated identity belongs to.
 
 use db::{Db, Result};
+use directory::model::Person;
 use kernel::Timestamp;
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
-use uuid::Uuid;
 
 #[derive(Iden, Clone, Copy)]
 enum SamlRequests {
@@ -26,6 +26,9 @@ enum SamlAssertions {
 enum Users {
     Table,
     Id,
+    Login,
+    FirstName,
+    LastName,
     Email,
     Jointure,
     DeactivatedAt,
@@ -61,22 +64,20 @@ pub async fn insert_request(
 
 /// Takes a pending request out (each answers once): its wicket and where to go next, if still valid.
 pub async fn take_request(db: &Db, id: &str, now: Timestamp) -> Result<Option<(String, String)>> {
-    let q = Query::select()
-        .columns([SamlRequests::Wicket, SamlRequests::Next])
-        .from(SamlRequests::Table)
-        .and_where(Expr::col(SamlRequests::Id).eq(id))
-        .and_where(Expr::col(SamlRequests::ExpiresAt).gt(now.millis()))
-        .to_owned();
-    let found = db.fetch_optional::<(String, String)>(&q).await?;
+    // One statement: two answers racing for one request, only the one that deletes it goes on.
     let q = Query::delete()
         .from_table(SamlRequests::Table)
         .and_where(Expr::col(SamlRequests::Id).eq(id))
+        .returning(Query::returning().columns([
+            SamlRequests::Wicket,
+            SamlRequests::Next,
+            SamlRequests::ExpiresAt,
+        ]))
         .to_owned();
-    // Two answers racing for one request: only the one that deletes it goes on.
-    if db.execute(&q).await? != 1 {
-        return Ok(None);
-    }
-    Ok(found)
+    let taken = db.fetch_optional::<(String, String, i64)>(&q).await?;
+    Ok(taken
+        .filter(|(_, _, expires)| *expires > now.millis())
+        .map(|(wicket, next, _)| (wicket, next)))
 }
 
 /// Records an accepted assertion; false if it was seen before (a replay).
@@ -105,39 +106,29 @@ pub async fn purge(db: &Db, now: Timestamp) -> Result<()> {
 }
 
 /// The active accounts with one of these AAF join keys.
-pub async fn users_by_jointure(db: &Db, jointures: &[String]) -> Result<Vec<Uuid>> {
+pub async fn users_by_jointure(db: &Db, jointures: &[String]) -> Result<Vec<Person>> {
     if jointures.is_empty() {
         return Ok(vec![]);
     }
     let q = Query::select()
-        .column(Users::Id)
+        .columns([Users::Id, Users::Login, Users::FirstName, Users::LastName])
         .from(Users::Table)
         .and_where(Expr::col(Users::Jointure).is_in(jointures.iter().map(String::as_str)))
         .and_where(Expr::col(Users::DeactivatedAt).is_null())
         .to_owned();
-    Ok(db
-        .fetch_all::<(Uuid,)>(&q)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect())
+    db.fetch_all(&q).await
 }
 
 /// The active accounts whose directory mail is `mail` (as imported, or in lower case).
-pub async fn users_by_mail(db: &Db, mail: &str) -> Result<Vec<Uuid>> {
+pub async fn users_by_mail(db: &Db, mail: &str) -> Result<Vec<Person>> {
     let raw = mail.trim();
     let lower = raw.to_lowercase();
     let q = Query::select()
-        .column(Users::Id)
+        .columns([Users::Id, Users::Login, Users::FirstName, Users::LastName])
         .from(Users::Table)
         .and_where(Expr::col(Users::Email).is_in([raw, lower.as_str()]))
         .and_where(Expr::col(Users::DeactivatedAt).is_null())
         .limit(3)
         .to_owned();
-    Ok(db
-        .fetch_all::<(Uuid,)>(&q)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect())
+    db.fetch_all(&q).await
 }
