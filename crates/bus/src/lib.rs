@@ -1,11 +1,14 @@
 //! The outbox: a feature announces what happened (a lesson cancelled, homework set) by writing an event
 //! in the same transaction as the change itself, so an event exists if and only if the change committed.
 //! Workers (the notification issue) read the pending events in order and mark them delivered.
-//! [`PubSub`] carries small live signals to every node (in-process on SQLite, PostgreSQL NOTIFY).
+//! [`PubSub`] carries small live signals to every node (in-process on SQLite, PostgreSQL NOTIFY);
+//! [`SchoolCache`] keeps a node's copies of a school's most read data in step with them.
 
 mod pubsub;
+mod school_cache;
 
 pub use pubsub::PubSub;
+pub use school_cache::SchoolCache;
 
 use db::{Db, Tx};
 use kernel::{SchoolId, Timestamp};

@@ -60,6 +60,24 @@ impl PubSub {
         }
     }
 
+    /// Calls `apply` with every message heard, this node's and the others', for the server's life:
+    /// [`Self::EVERYTHING`] when some may have been lost (the listening connection dropped, or
+    /// `apply` fell [`BACKLOG`] messages behind).
+    pub async fn run(&self, mut apply: impl FnMut(&str)) {
+        let mut heard = self.subscribe();
+        let deliver = async {
+            loop {
+                match heard.recv().await {
+                    Ok(message) => apply(&message),
+                    Err(broadcast::error::RecvError::Lagged(_)) => apply(Self::EVERYTHING),
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        };
+        // `follow` returns at once on SQLite (one node): keep delivering this node's messages.
+        tokio::join!(self.follow(), deliver);
+    }
+
     /// Brings the other nodes' messages to this node's subscribers, for the server's life (returns at
     /// once on SQLite, where there are no other nodes).
     pub async fn follow(&self) {

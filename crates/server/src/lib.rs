@@ -51,6 +51,9 @@ pub struct App {
     pub notifications: notifications::Notifications,
     /// The timetable, whose copy of each class's lessons follows the other nodes' imports.
     pub timetable: timetable::Timetable,
+    /// The directory's family relations and class lists as this node keeps them; the import and
+    /// the rollover tell every node when they change it.
+    pub families: directory::Families,
     pub router: axum::Router,
 }
 
@@ -92,11 +95,12 @@ impl App {
         );
         let sso = wickets::identity_provider(sso, settings)?;
         sso.reload().await?;
-        let timetable = timetable::Timetable::new(db.clone(), clock.clone())
+        let families = directory::Families::new(db.clone(), clock.clone());
+        let timetable = timetable::Timetable::new(db.clone(), clock.clone(), families.clone())
             .with_public_url(&settings.public_url())
             .with_marks(Arc::new(marks::HomeworkMarks(db.clone())));
         let blobs = blob::Blobs::new(settings.data_dir.join("blobs"), settings.max_upload_bytes);
-        let homework = homework::Homework::new(db.clone(), clock.clone(), blobs.clone());
+        let homework = homework::Homework::new(db.clone(), clock.clone(), blobs.clone(), families.clone());
         let grades = grades::Grades::new(db.clone(), clock.clone(), blobs.clone());
         let news = news::News::new(db.clone(), clock.clone(), blobs.clone());
         let agenda = agenda::Agenda::new(db.clone(), clock.clone()).with_public_url(&settings.public_url());
@@ -143,8 +147,45 @@ impl App {
             sso,
             notifications,
             timetable,
+            families,
             router,
         })
+    }
+
+    /// Imports AAF files (`ardoise import aaf`), then tells every node that the directory changed.
+    pub async fn import_aaf(
+        &self,
+        paths: &[std::path::PathBuf],
+        options: &import::apply::Options,
+    ) -> Result<import::apply::Report, import::apply::ImportError> {
+        let report = import::apply::import_aaf(&self.db, paths, options).await;
+        self.families.changed_everywhere().await;
+        report
+    }
+
+    /// Imports a school's CSV file (`ardoise import csv`), then tells every node that the directory
+    /// changed.
+    pub async fn import_csv(
+        &self,
+        uai: &str,
+        kind: import::csv::CsvKind,
+        file: &std::path::Path,
+        options: &import::apply::Options,
+    ) -> Result<import::apply::Report, import::apply::ImportError> {
+        let report = import::csv::import_csv(&self.db, uai, kind, file, options).await;
+        self.families.changed_everywhere().await;
+        report
+    }
+
+    /// Closes the school year `year` (`ardoise rollover`), then tells every node that the directory
+    /// changed.
+    pub async fn roll_over(
+        &self,
+        year: &str,
+    ) -> Result<directory::rollover::Rollover, directory::rollover::RolloverError> {
+        let done = directory::rollover::roll_over(&self.db, year).await;
+        self.families.changed_everywhere().await;
+        done
     }
 
     /// Serves until `shutdown` resolves, then finishes the requests under way.
@@ -162,6 +203,10 @@ impl App {
         let lessons = {
             let tt = self.timetable.clone();
             tokio::spawn(async move { tt.follow_lesson_changes().await })
+        };
+        let families = {
+            let f = self.families.clone();
+            tokio::spawn(async move { f.follow().await })
         };
         let notify_live = {
             let n = self.notifications.clone();
@@ -187,6 +232,7 @@ impl App {
         registry.abort();
         sessions.abort();
         lessons.abort();
+        families.abort();
         self.db.close().await;
         Ok(outcome?)
     }

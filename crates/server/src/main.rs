@@ -237,7 +237,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 now: clock.now(),
                 grace_days,
             };
-            let report = import::apply::import_aaf(&app.db, &paths, &options).await?;
+            let report = app.import_aaf(&paths, &options).await?;
             if json {
                 println!("{}", report.to_json());
             } else {
@@ -271,7 +271,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 now: clock.now(),
                 grace_days: 0,
             };
-            let report = import::csv::import_csv(&app.db, &uai, kind, &file, &options).await?;
+            let report = app.import_csv(&uai, kind, &file, &options).await?;
             if json {
                 println!("{}", report.to_json());
             } else {
@@ -289,7 +289,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             }
             std::fs::create_dir_all(&settings.data_dir)?;
             let app = App::build(&settings, clock).await?;
-            let done = directory::rollover::roll_over(&app.db, &year).await?;
+            let done = app.roll_over(&year).await?;
             println!("{done}");
             Ok(())
         }

@@ -3,6 +3,7 @@
 //! teachers of a class, head teachers). Other crates read it through `service::Directory`.
 
 pub mod audience;
+pub mod family;
 pub mod generator;
 pub mod model;
 mod pages;
@@ -10,6 +11,7 @@ pub mod rollover;
 pub mod service;
 pub mod store;
 
+pub use family::Families;
 pub use pages::routes;
 pub use service::Directory;
 

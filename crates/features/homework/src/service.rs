@@ -49,6 +49,8 @@ pub struct Homework {
     pub(crate) db: Db,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) blobs: Blobs,
+    /// Who is whose child and in which classes (the directory's copy on this node).
+    pub(crate) families: directory::Families,
 }
 
 /// An entry with what hangs from it.
@@ -109,8 +111,13 @@ pub struct ClassLog {
 }
 
 impl Homework {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, blobs: Blobs) -> Homework {
-        Homework { db, clock, blobs }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, blobs: Blobs, families: directory::Families) -> Homework {
+        Homework {
+            db,
+            clock,
+            blobs,
+            families,
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -166,7 +173,9 @@ impl Homework {
         if v.profile != Profile::Guardian {
             return Ok(vec![]);
         }
-        let children: Vec<Uuid> = dir::children_in_school(&self.db, v.school, v.user)
+        let children: Vec<Uuid> = self
+            .families
+            .children_in_school(v.school, v.user)
             .await?
             .into_iter()
             .map(|c| c.id)
@@ -338,12 +347,12 @@ impl Homework {
         };
         match v.profile {
             Profile::Teacher => home.teachings = dir::teachings_of(&self.db, v.school, v.user).await?,
-            Profile::Student => home.classes = dir::classes_of_student(&self.db, v.school, v.user).await?,
+            Profile::Student => home.classes = self.families.classes_of_student(v.school, v.user).await?,
             Profile::Guardian => {
-                home.children = dir::children_in_school(&self.db, v.school, v.user).await?;
+                home.children = self.families.children_in_school(v.school, v.user).await?;
                 home.child = pick_child(&home.children, child)?;
                 if let Some(c) = home.child {
-                    home.classes = dir::classes_of_student(&self.db, v.school, UserId(c)).await?;
+                    home.classes = self.families.classes_of_student(v.school, UserId(c)).await?;
                 }
             }
             _ => {}

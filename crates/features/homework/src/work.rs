@@ -162,7 +162,7 @@ impl Homework {
                 days: self.days_of(v, v.user.0, today).await?,
             }),
             Profile::Guardian => {
-                let children = dir::children_in_school(&self.db, v.school, v.user).await?;
+                let children = self.families.children_in_school(v.school, v.user).await?;
                 let child = pick_child(&children, child)?;
                 let days = match child {
                     Some(c) => self.days_of(v, c, today).await?,
@@ -202,7 +202,9 @@ impl Homework {
 
     /// A student's homework from `today` on, grouped by due day.
     async fn days_of(&self, v: &Viewer, student: Uuid, today: Day) -> Result<Vec<DueDay>> {
-        let classes: Vec<Uuid> = dir::classes_of_student(&self.db, v.school, kernel::UserId(student))
+        let classes: Vec<Uuid> = self
+            .families
+            .classes_of_student(v.school, kernel::UserId(student))
             .await?
             .into_iter()
             .map(|c| c.id)
@@ -269,7 +271,8 @@ impl Homework {
             }]
         } else if v.profile == Profile::Guardian {
             let mine = self.children_in_class(v, hw.class_id).await?;
-            dir::children_in_school(&self.db, v.school, v.user)
+            self.families
+                .children_in_school(v.school, v.user)
                 .await?
                 .into_iter()
                 .filter(|c| mine.contains(&c.id))

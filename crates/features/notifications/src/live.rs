@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 /// The NOTIFY channel of the counters.
@@ -94,19 +94,14 @@ impl Live {
     /// Wakes this node's watchers as announcements arrive, from this node and (PostgreSQL) the
     /// others. Runs for the server's life.
     pub async fn run(&self) {
-        let mut heard = self.pubsub.subscribe();
-        let follow = self.pubsub.follow();
-        let wake = async {
-            loop {
-                match heard.recv().await {
-                    Ok(m) if m == bus::PubSub::EVERYTHING => self.wake_all(),
-                    Ok(m) => self.wake(m.split(' ').filter_map(|u| u.parse().ok())),
-                    Err(broadcast::error::RecvError::Lagged(_)) => self.wake_all(),
-                    Err(broadcast::error::RecvError::Closed) => return,
+        self.pubsub
+            .run(|m| {
+                if m == bus::PubSub::EVERYTHING {
+                    self.wake_all()
+                } else {
+                    self.wake(m.split(' ').filter_map(|u| u.parse().ok()))
                 }
-            }
-        };
-        // `follow` returns at once on SQLite (one node): keep waking.
-        tokio::join!(follow, wake);
+            })
+            .await;
     }
 }

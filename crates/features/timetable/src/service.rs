@@ -81,22 +81,22 @@ pub struct Timetable {
     marks: Option<Arc<dyn LessonMarks>>,
     public_url: Arc<str>,
     calendars: Arc<Mutex<CalendarCache>>,
-    /// Each class's lessons (see [`lesson_cache`]), and the channel telling the other nodes to forget
-    /// a school's.
+    /// Each class's lessons (see [`lesson_cache`]).
     lessons: LessonCache,
-    lessons_changed: bus::PubSub,
+    /// Who is whose child and in which classes (the directory's copy on this node).
+    families: directory::Families,
 }
 
 impl Timetable {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Timetable {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, families: directory::Families) -> Timetable {
         Timetable {
-            lessons_changed: bus::PubSub::new(db.clone(), lesson_cache::CHANNEL),
+            families,
+            lessons: lesson_cache::new(db.clone()),
             db,
             clock,
             marks: None,
             public_url: Arc::from(""),
             calendars: Arc::default(),
-            lessons: LessonCache::default(),
         }
     }
 
@@ -170,7 +170,13 @@ impl Timetable {
         to: Date,
     ) -> Result<Vec<model::Lesson>, db::Error> {
         let classes = match whose {
-            Whose::Student(student) => store::student_classes(&self.db, school, *student).await?,
+            Whose::Student(student) => self
+                .families
+                .classes_of_student(school, UserId(*student))
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect(),
             Whose::Class(class) => vec![*class],
             Whose::Teacher(_) | Whose::Room(_) => {
                 return store::lessons(&self.db, school, whose, from, to).await;
@@ -179,17 +185,14 @@ impl Timetable {
         let mut out = vec![];
         let now = self.clock.now().0;
         for class in classes {
-            let lessons = match self.lessons.get(school, class, now) {
-                Some(lessons) => lessons,
-                None => {
-                    let generation = self.lessons.generation();
-                    let all =
-                        store::lessons(&self.db, school, &Whose::Class(class), Date::MIN, Date::MAX).await?;
-                    let all: Arc<[model::Lesson]> = all.into();
-                    self.lessons.put(school, class, all.clone(), generation, now);
-                    all
-                }
-            };
+            let lessons = self
+                .lessons
+                .get_or_read(school, class, now, async || {
+                    let whose = Whose::Class(class);
+                    let all = store::lessons(&self.db, school, &whose, Date::MIN, Date::MAX).await?;
+                    Ok::<_, db::Error>(Arc::from(all))
+                })
+                .await?;
             out.extend(
                 lessons
                     .iter()
@@ -204,24 +207,13 @@ impl Timetable {
     /// Tells every node that the school's lessons changed (after the transaction that changed them
     /// committed): this node forgets its copy at once, the others when they hear it.
     pub async fn lessons_changed(&self, school: SchoolId) {
-        self.lessons.forget_school(school);
-        self.lessons_changed.publish(&school.0.to_string()).await;
+        self.lessons.changed(school).await;
     }
 
     /// Keeps this node's copy of the lessons in step with the other nodes' imports, for the server's
     /// life (PostgreSQL; on SQLite, one node, it only hears its own).
     pub async fn follow_lesson_changes(&self) {
-        let mut heard = self.lessons_changed.subscribe();
-        let apply = async {
-            loop {
-                match heard.recv().await {
-                    Ok(message) => self.lessons.apply(&message),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.lessons.clear(),
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                }
-            }
-        };
-        tokio::join!(self.lessons_changed.follow(), apply);
+        self.lessons.follow().await;
     }
 
     /// The timetable of `whose` for `days` days from `from`, if the viewer may see it (404 otherwise:
@@ -320,7 +312,7 @@ impl Timetable {
     /// A guardian's children enrolled in the school the guardian acts in.
     pub async fn children(&self, viewer: &Viewer) -> Result<Vec<Person>, db::Error> {
         match viewer.context.school() {
-            Some(school) => directory::store::children_in_school(&self.db, school, viewer.user).await,
+            Some(school) => self.families.children_in_school(school, viewer.user).await,
             None => Ok(vec![]),
         }
     }

@@ -207,12 +207,6 @@ fn classes_of(school: SchoolId, student: Uuid) -> SelectStatement {
         .to_owned()
 }
 
-/// The classes and groups a student is enrolled in at the school.
-pub async fn student_classes(db: &Db, school: SchoolId, student: Uuid) -> Result<Vec<Uuid>> {
-    let rows: Vec<(Uuid,)> = db.fetch_all(&classes_of(school, student)).await?;
-    Ok(rows.into_iter().map(|(c,)| c).collect())
-}
-
 /// One lesson of the school, with its teachers.
 pub async fn lesson(db: &Db, school: SchoolId, id: Uuid) -> Result<Option<Lesson>> {
     let mut q = lessons_query(school, Date::MIN, Date::MAX);

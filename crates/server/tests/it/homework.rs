@@ -632,7 +632,7 @@ async fn a_granted_reader_reads_every_class_writes_nothing_and_the_log_outlives_
     assert_eq!(cpe.get_html(&format!("/cahier/classe/{class}")).await.0, 404);
 
     // The year rollover deletes the classes; the legal log stays readable by the direction.
-    directory::rollover::roll_over(t.db(), "2025-2026").await.unwrap();
+    t.app.roll_over("2025-2026").await.unwrap();
     let (status, log) = head.get_html(&format!("/cahier/classe/{class}")).await;
     assert_eq!(status, 200);
     assert!(log.contains(&class_name) && log.contains("Théorème de Pythagore"));

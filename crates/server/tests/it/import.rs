@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use import::apply::{Options, Report, import_aaf};
+use import::apply::{Options, Report};
 use sea_query::{Alias, Expr, ExprTrait, Query};
 use testkit::TestApp;
 
@@ -29,7 +29,7 @@ async fn run(t: &TestApp, paths: &[PathBuf], grace_days: i64) -> Report {
         now: kernel::Clock::now(&t.clock),
         grace_days,
     };
-    import_aaf(t.db(), paths, &options).await.unwrap()
+    t.app.import_aaf(paths, &options).await.unwrap()
 }
 
 async fn count(t: &TestApp, table: &str) -> i64 {
@@ -309,7 +309,7 @@ async fn demo_school_uai(t: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_school_outside_the_aaf_imports_its_csv_files() {
-    use import::csv::{CsvKind, import_csv};
+    use import::csv::CsvKind;
     let t = TestApp::spawn_demo().await;
     let uai = demo_school_uai(&t).await;
     let dir = tempfile::tempdir().unwrap();
@@ -323,7 +323,9 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
         now: kernel::Clock::now(&t.clock),
         grace_days: 0,
     };
-    let report = import_csv(t.db(), &uai, CsvKind::Students, &students, &options)
+    let report = t
+        .app
+        .import_csv(&uai, CsvKind::Students, &students, &options)
         .await
         .unwrap();
     assert!(report.applied, "{report}");
@@ -339,7 +341,9 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
     let text = "id;nom;prenom;courriel;eleves;lien;legal\nR1;Roth;Hélène;helene.roth@example.fr;503;MERE;O\nR2;Schaller;Marc;;501,999;PERE;O\n";
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
     std::fs::write(&guardians, bytes).unwrap();
-    let report = import_csv(t.db(), &uai, CsvKind::Guardians, &guardians, &options)
+    let report = t
+        .app
+        .import_csv(&uai, CsvKind::Guardians, &guardians, &options)
         .await
         .unwrap();
     assert_eq!(report.relatives.created, 2, "{report}");
@@ -353,7 +357,9 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
 
     let staff = dir.path().join("personnels.csv");
     std::fs::write(&staff, "id;nom;prenom;courriel;profil;enseignements;principal\nP1;Weber;Anne;a.weber@example.fr;ENS;4Z:020700,3Z:020700;4Z\n").unwrap();
-    let report = import_csv(t.db(), &uai, CsvKind::Staff, &staff, &options)
+    let report = t
+        .app
+        .import_csv(&uai, CsvKind::Staff, &staff, &options)
         .await
         .unwrap();
     assert_eq!((report.staff.created, report.rejected.len()), (1, 0), "{report}");
@@ -384,7 +390,9 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
         1,
         "head teacher of 4Z"
     );
-    let again = import_csv(t.db(), &uai, CsvKind::Students, &students, &options)
+    let again = t
+        .app
+        .import_csv(&uai, CsvKind::Students, &students, &options)
         .await
         .unwrap();
     assert_eq!(
@@ -395,7 +403,9 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
 
     let bad = dir.path().join("mauvais.csv");
     std::fs::write(&bad, "id;nom;prenom\n1;A;B\n").unwrap();
-    let report = import_csv(t.db(), &uai, CsvKind::Students, &bad, &options)
+    let report = t
+        .app
+        .import_csv(&uai, CsvKind::Students, &bad, &options)
         .await
         .unwrap();
     assert!(!report.applied);
@@ -403,7 +413,9 @@ async fn a_school_outside_the_aaf_imports_its_csv_files() {
         report.rejected[0].reason.contains("naissance, classe, groupes"),
         "{report}"
     );
-    let report = import_csv(t.db(), "0000000A", CsvKind::Students, &students, &options)
+    let report = t
+        .app
+        .import_csv("0000000A", CsvKind::Students, &students, &options)
         .await
         .unwrap();
     assert!(!report.applied && report.rejected[0].reason.contains("0000000A"));
@@ -480,7 +492,7 @@ async fn the_year_rollover_archives_classes_read_only_then_the_new_year_is_impor
     let t = TestApp::spawn_demo().await;
     let classes = count(&t, "classes").await;
     let people = count(&t, "users").await;
-    let done = directory::rollover::roll_over(t.db(), "2025-2026").await.unwrap();
+    let done = t.app.roll_over("2025-2026").await.unwrap();
     assert_eq!(done.classes as i64, classes);
     assert_eq!(
         count(&t, "classes").await,
@@ -490,12 +502,11 @@ async fn the_year_rollover_archives_classes_read_only_then_the_new_year_is_impor
     assert_eq!(count(&t, "class_students").await, 0);
     assert_eq!(count(&t, "archived_classes").await, classes);
     assert_eq!(count(&t, "users").await, people, "people and accounts stay");
-    let err = directory::rollover::roll_over(t.db(), "2025-2026")
-        .await
-        .unwrap_err();
+    let err = t.app.roll_over("2025-2026").await.unwrap_err();
     assert!(err.to_string().contains("déjà archivée"));
     assert!(
-        directory::rollover::roll_over(t.db(), "2025")
+        t.app
+            .roll_over("2025")
             .await
             .unwrap_err()
             .to_string()

@@ -428,7 +428,7 @@ async fn a_report_card_is_generated_published_and_downloaded_by_the_family_only(
     assert!(!html.contains(&format!("/bulletins/fichier/{}", cards[1].0)));
 
     // The year rollover deletes the class: its report cards stay, read only.
-    directory::rollover::roll_over(t.db(), "2026-2027").await.unwrap();
+    t.app.roll_over("2026-2027").await.unwrap();
     let (status, html) = direction.get_html(&class_page).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("existe plus") && html.contains(&file) && html.contains(&last));

@@ -50,6 +50,16 @@ async fn lesson_count(t: &TestApp, school: Uuid) -> i64 {
     t.db().fetch_one::<(i64,)>(&q).await.unwrap().0
 }
 
+/// Posts `file` (named `name`) to the timetable import form, as the direction does.
+async fn import_file(who: &Browser, token: &str, name: &str, file: &str) -> reqwest::Response {
+    who.post_multipart(
+        "/edt/import",
+        &[("csrf_token", token)],
+        &[("file", name, file.as_bytes())],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_cancelled_lesson_shows_to_the_student_and_the_parent_and_is_announced() {
     let t = TestApp::spawn_demo().await;
@@ -298,13 +308,7 @@ async fn a_timetable_file_is_imported_once_and_a_wrong_line_writes_nothing() {
     let wrong = format!(
         "classe;matière;enseignants;salle;jour;début;fin;semaine\n{code};Mathématiques;demo.prof;B12;samedi;08:00;09:00;\n{code};Astrologie;demo.prof;B12;samedi;09:00;10:00;\n"
     );
-    let res = direction
-        .post_multipart(
-            "/edt/import",
-            &[("csrf_token", &token)],
-            &[("file", "edt.csv", wrong.as_bytes())],
-        )
-        .await;
+    let res = import_file(&direction, &token, "edt.csv", &wrong).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(
@@ -317,13 +321,7 @@ async fn a_timetable_file_is_imported_once_and_a_wrong_line_writes_nothing() {
         "classe;matière;enseignants;salle;jour;début;fin;semaine\n{code};Mathématiques;demo.prof;B12;samedi;08:00;09:00;\n{code};FRANCAIS;demo.prof;B12;samedi;09:00;10:00;A\n"
     );
     for _ in 0..2 {
-        let res = direction
-            .post_multipart(
-                "/edt/import",
-                &[("csrf_token", &token)],
-                &[("file", "edt.csv", good.as_bytes())],
-            )
-            .await;
+        let res = import_file(&direction, &token, "edt.csv", &good).await;
         assert_eq!(res.status(), 200);
         assert!(
             res.text()
@@ -351,13 +349,7 @@ async fn a_timetable_file_is_imported_once_and_a_wrong_line_writes_nothing() {
     let smaller = format!(
         "classe;matière;enseignants;salle;jour;début;fin\n{code};Mathématiques;demo.prof;B12;samedi;08:00;09:00\n"
     );
-    let res = direction
-        .post_multipart(
-            "/edt/import",
-            &[("csrf_token", &token)],
-            &[("file", "edt.csv", smaller.as_bytes())],
-        )
-        .await;
+    let res = import_file(&direction, &token, "edt.csv", &smaller).await;
     assert!(
         res.text()
             .await
@@ -383,13 +375,7 @@ async fn an_icalendar_timetable_is_imported() {
     let ics = format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:sat-1@edt\r\nDTSTART;TZID=Europe/Paris:20260912T110000\r\nDTEND;TZID=Europe/Paris:20260912T115500\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Mathématiques\r\nLOCATION:Labo 2\r\nCATEGORIES:{code}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     );
-    let res = direction
-        .post_multipart(
-            "/edt/import",
-            &[("csrf_token", &token)],
-            &[("file", "edt.ics", ics.as_bytes())],
-        )
-        .await;
+    let res = import_file(&direction, &token, "edt.ics", &ics).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let (_, day) = t
         .signed_in("demo.eleve")
@@ -399,13 +385,7 @@ async fn an_icalendar_timetable_is_imported() {
     assert!(day.contains("11:00–11:55") && day.contains("Labo 2"), "{day}");
     let broken =
         "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:2026-09-12\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-    let res = direction
-        .post_multipart(
-            "/edt/import",
-            &[("csrf_token", &token)],
-            &[("file", "edt.ics", broken.as_bytes())],
-        )
-        .await;
+    let res = import_file(&direction, &token, "edt.ics", broken).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("ligne 2 :"));
     t.stop().await;
@@ -621,13 +601,7 @@ async fn an_import_on_one_node_shows_on_the_others_at_once() {
     let file = format!(
         "classe;matière;enseignants;salle;jour;début;fin\n{code};Mathématiques;demo.prof;Salle Z9;samedi;08:00;09:00\n"
     );
-    let res = direction
-        .post_multipart(
-            "/edt/import",
-            &[("csrf_token", &token)],
-            &[("file", "edt.csv", file.as_bytes())],
-        )
-        .await;
+    let res = import_file(&direction, &token, "edt.csv", &file).await;
     assert_eq!(res.status(), 200);
     let mut seen = false;
     for _ in 0..50 {
@@ -647,5 +621,51 @@ async fn an_import_on_one_node_shows_on_the_others_at_once() {
         "the other node still showed its copy from before the import"
     );
     node.stop().await;
+    t.stop().await;
+}
+
+/// Nodes keep each student's classes in memory (the directory's families); the year rollover, run
+/// beside the servers, tells every node at once: a student whose classes were closed sees no more
+/// lessons, on this node and (PostgreSQL) on the others, not a minute later.
+#[tokio::test]
+async fn the_rollover_shows_in_every_nodes_timetable_at_once() {
+    let t = TestApp::spawn_demo().await;
+    let other = if t.db().engine() == db::Engine::Postgres {
+        let node = t.another_node().await;
+        // The other node listens once it started; give its LISTEN a moment.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Some(node)
+    } else {
+        None // SQLite is a single node
+    };
+    let here = t.signed_in("demo.eleve").await;
+    let there = other.as_ref().map(|node| node.browser_like(&here));
+    let viewers: Vec<&Browser> = std::iter::once(&here).chain(there.as_ref()).collect();
+    for student in &viewers {
+        let (status, week) = student.get_html("/edt?semaine=2026-09-07").await;
+        assert_eq!(status, 200);
+        assert!(week.contains("Mathématiques"), "{week}");
+    }
+
+    t.app.roll_over("2026-2027").await.unwrap();
+    for student in &viewers {
+        let mut cleared = false;
+        for _ in 0..50 {
+            if !student
+                .get_html("/edt?semaine=2026-09-07")
+                .await
+                .1
+                .contains("Mathématiques")
+            {
+                cleared = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(cleared, "a node still showed the closed classes' lessons");
+    }
+    if let Some(node) = other {
+        node.stop().await;
+    }
     t.stop().await;
 }
