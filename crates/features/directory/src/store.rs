@@ -4,6 +4,7 @@ use db::{Db, Result};
 use kernel::{ClassId, Context, Profile, RegionId, SchoolId, UserId};
 use sea_query::{
     Alias, Expr, ExprTrait, Func, Iden, JoinType, Order, Query, QueryStatementBuilder, SelectStatement,
+    UnionType,
 };
 use uuid::Uuid;
 
@@ -226,22 +227,10 @@ pub async fn school(db: &Db, id: SchoolId) -> Result<Option<School>> {
     db.fetch_optional(&q).await
 }
 
-#[derive(sqlx::FromRow)]
-struct MembershipRow {
-    school_id: Uuid,
-    profile: String,
-    name: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct RegionRow {
-    id: Uuid,
-    name: String,
-}
-
-/// Every context a person may act in, with the place's name.
+/// Every context a person may act in, with the place's name (one statement: it is read at every
+/// sign-in).
 pub async fn contexts_of(db: &Db, user: UserId) -> Result<Vec<(Context, String)>> {
-    let q = Query::select()
+    let mut schools = Query::select()
         .column((Memberships::Table, Memberships::SchoolId))
         .column((Memberships::Table, Memberships::Profile))
         .column((Schools::Table, Schools::Name))
@@ -251,24 +240,11 @@ pub async fn contexts_of(db: &Db, user: UserId) -> Result<Vec<(Context, String)>
             Expr::col((Schools::Table, Schools::Id)).equals((Memberships::Table, Memberships::SchoolId)),
         )
         .and_where(Expr::col((Memberships::Table, Memberships::UserId)).eq(user.0))
-        .order_by((Schools::Table, Schools::Name), Order::Asc)
         .to_owned();
-    let rows: Vec<MembershipRow> = db.fetch_all(&q).await?;
-    let mut out: Vec<(Context, String)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let profile: Profile = r.profile.parse().ok()?;
-            Some((
-                Context::School {
-                    school: SchoolId(r.school_id),
-                    profile,
-                },
-                r.name,
-            ))
-        })
-        .collect();
-    let q = Query::select()
+    // A region has no profile: its rows are the ones without.
+    let regions = Query::select()
         .column((Regions::Table, Regions::Id))
+        .expr(Expr::val(Option::<String>::None))
         .column((Regions::Table, Regions::Name))
         .from(RegionAdmins::Table)
         .inner_join(
@@ -277,16 +253,21 @@ pub async fn contexts_of(db: &Db, user: UserId) -> Result<Vec<(Context, String)>
         )
         .and_where(Expr::col((RegionAdmins::Table, RegionAdmins::UserId)).eq(user.0))
         .to_owned();
-    let regions: Vec<RegionRow> = db.fetch_all(&q).await?;
-    out.extend(regions.into_iter().map(|r| {
-        (
-            Context::RegionAdmin {
-                region: RegionId(r.id),
-            },
-            r.name,
-        )
-    }));
-    Ok(out)
+    let q = schools.union(UnionType::All, regions).to_owned();
+    let rows: Vec<(Uuid, Option<String>, String)> = db.fetch_all(&q).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, profile, name)| {
+            let context = match profile {
+                Some(p) => Context::School {
+                    school: SchoolId(id),
+                    profile: p.parse().ok()?,
+                },
+                None => Context::RegionAdmin { region: RegionId(id) },
+            };
+            Some((context, name))
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
