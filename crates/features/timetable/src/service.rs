@@ -14,7 +14,7 @@ use uuid::Uuid;
 use web::{AppError, Msg};
 
 use crate::calendar::{Calendar, WeekKind, add_days};
-use crate::lesson_cache::{self, LessonCache};
+use crate::lesson_cache::{self, Copy, Key, LessonCache};
 use crate::model::{self, Occurrence, Relation, Whose};
 use crate::store;
 
@@ -185,14 +185,19 @@ impl Timetable {
         let mut out = vec![];
         let now = self.clock.now().0;
         for class in classes {
-            let lessons = self
+            let read = async || {
+                let whose = Whose::Class(class);
+                let all = store::lessons(&self.db, school, &whose, Date::MIN, Date::MAX).await?;
+                Ok::<_, db::Error>(Copy::Lessons(Arc::from(all)))
+            };
+            // Each key is kept with its own kind of copy: the other arm does not happen.
+            let Copy::Lessons(lessons) = self
                 .lessons
-                .get_or_read(school, class, now, async || {
-                    let whose = Whose::Class(class);
-                    let all = store::lessons(&self.db, school, &whose, Date::MIN, Date::MAX).await?;
-                    Ok::<_, db::Error>(Arc::from(all))
-                })
-                .await?;
+                .get_or_read(school, Key::Lessons(class), now, read)
+                .await?
+            else {
+                continue;
+            };
             out.extend(
                 lessons
                     .iter()
@@ -204,8 +209,40 @@ impl Timetable {
         Ok(out)
     }
 
-    /// Tells every node that the school's lessons changed (after the transaction that changed them
-    /// committed): this node forgets its copy at once, the others when they hear it.
+    /// The changes of `lessons` between `from` and `to`, from this node's copy of the school's changes
+    /// of those days (see [`lesson_cache`]).
+    async fn changes(
+        &self,
+        school: SchoolId,
+        lessons: &[Uuid],
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<model::Change>, db::Error> {
+        if lessons.is_empty() {
+            return Ok(vec![]);
+        }
+        let read = async || {
+            let all = store::school_changes(&self.db, school, from, to).await?;
+            Ok::<_, db::Error>(Copy::Changes(Arc::from(all)))
+        };
+        let now = self.clock.now().0;
+        let Copy::Changes(all) = self
+            .lessons
+            .get_or_read(school, Key::Changes(from, to), now, read)
+            .await?
+        else {
+            return Ok(vec![]);
+        };
+        Ok(all
+            .iter()
+            .filter(|c| lessons.contains(&c.lesson_id))
+            .cloned()
+            .collect())
+    }
+
+    /// Tells every node that the school's lessons or their changes changed (after the transaction
+    /// that changed them committed): this node forgets its copies at once, the others when they hear
+    /// it.
     pub async fn lessons_changed(&self, school: SchoolId) {
         self.lessons.changed(school).await;
     }
@@ -233,7 +270,7 @@ impl Timetable {
         let calendar = self.calendar(school, from).await?;
         let lessons = self.lessons_of(school, whose, from, to).await?;
         let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
-        let changes = store::changes(&self.db, school, &ids, from, to).await?;
+        let changes = self.changes(school, &ids, from, to).await?;
         let mut all = model::occurrences(&calendar, &lessons, &changes, from, to);
         // A teacher's and a room's timetables hold lessons found through a change: keep the
         // occurrences that are really theirs.
@@ -387,7 +424,7 @@ impl Timetable {
         day: Date,
     ) -> Result<Option<Occurrence>, db::Error> {
         let calendar = self.calendar(school, day).await?;
-        let changes = store::changes(&self.db, school, &[l.id], day, day).await?;
+        let changes = self.changes(school, &[l.id], day, day).await?;
         Ok(
             model::occurrences(&calendar, std::slice::from_ref(&l), &changes, day, day)
                 .into_iter()
@@ -413,7 +450,7 @@ impl Timetable {
             .filter(|l| l.subject_code == of.subject_code)
             .collect();
         let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
-        let changes = store::changes(&self.db, school, &ids, from, to).await?;
+        let changes = self.changes(school, &ids, from, to).await?;
         Ok(model::occurrences(&calendar, &lessons, &changes, from, to)
             .into_iter()
             .find(|o| !o.cancelled)
@@ -435,7 +472,7 @@ impl Timetable {
             None => store::lessons_of_school(&self.db, school, day, day).await?,
         };
         let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
-        let changes = store::changes(&self.db, school, &ids, day, day).await?;
+        let changes = self.changes(school, &ids, day, day).await?;
         let mut all = model::occurrences(&calendar, &lessons, &changes, day, day);
         if let Some(me) = teacher {
             all.retain(|o| {
@@ -513,6 +550,7 @@ impl Timetable {
         )
         .await?;
         tx.commit().await?;
+        self.lessons_changed(school).await;
         Ok(())
     }
 

@@ -669,3 +669,51 @@ async fn the_rollover_shows_in_every_nodes_timetable_at_once() {
     }
     t.stop().await;
 }
+
+/// Nodes keep the school's changes of the week in memory too; a lesson the vie scolaire cancels on
+/// one node shows on the others at once (PostgreSQL NOTIFY).
+#[tokio::test]
+async fn a_cancelled_lesson_shows_on_the_other_nodes_at_once() {
+    let t = TestApp::spawn_demo().await;
+    if t.db().engine() != db::Engine::Postgres {
+        return t.stop().await; // SQLite is a single node
+    }
+    let eleve = t.user_id("demo.eleve").await;
+    let (_, class, _) = division_of(&t, eleve).await;
+    let (lesson, _, _) = monday_lessons(&t, class).await[0];
+    let node = t.another_node().await;
+    // The other node listens once it started; give its LISTEN a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let student = node.browser_like(&t.signed_in("demo.eleve").await);
+    let (status, week) = student.get_html("/edt?semaine=2026-09-07").await;
+    assert_eq!(status, 200);
+    assert!(!week.contains("Cours annulé"), "{week}");
+
+    let cpe = t.signed_in("demo.cpe").await;
+    let path = format!("/edt/cours/{lesson}/2026-09-07");
+    let token = cpe.form_token(&path).await;
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("cancelled", "1"),
+        ("substitute", ""),
+        ("room", ""),
+        ("note", "Sortie scolaire"),
+    ];
+    assert_eq!(cpe.post_form(&path, &fields).await.status(), 303);
+    let mut seen = false;
+    for _ in 0..50 {
+        if student
+            .get_html("/edt?semaine=2026-09-07")
+            .await
+            .1
+            .contains("Sortie scolaire")
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen, "the other node still showed the lesson as usual");
+    node.stop().await;
+    t.stop().await;
+}
