@@ -50,6 +50,25 @@ async fn lesson_count(t: &TestApp, school: Uuid) -> i64 {
     t.db().fetch_one::<(i64,)>(&q).await.unwrap().0
 }
 
+/// A second node of the deployment (PostgreSQL), once it listens to the other nodes' signals.
+async fn listening_node(t: &TestApp) -> testkit::Node {
+    let node = t.another_node().await;
+    // The other node listens once it started; give its LISTEN a moment.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    node
+}
+
+/// Whether `path` shows `text` (or, with `shown` false, no longer shows it) within five seconds.
+async fn within_5s(who: &Browser, path: &str, text: &str, shown: bool) -> bool {
+    for _ in 0..50 {
+        if who.get_html(path).await.1.contains(text) == shown {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
 /// Posts `file` (named `name`) to the timetable import form, as the direction does.
 async fn import_file(who: &Browser, token: &str, name: &str, file: &str) -> reqwest::Response {
     who.post_multipart(
@@ -588,9 +607,7 @@ async fn an_import_on_one_node_shows_on_the_others_at_once() {
     }
     let eleve = t.user_id("demo.eleve").await;
     let (_, _, code) = division_of(&t, eleve).await;
-    let node = t.another_node().await;
-    // The other node listens once it started; give its LISTEN a moment.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let node = listening_node(&t).await;
     let student = node.browser_like(&t.signed_in("demo.eleve").await);
     let (status, day) = student.get_html("/edt?jour=2026-09-19").await;
     assert_eq!(status, 200);
@@ -603,21 +620,8 @@ async fn an_import_on_one_node_shows_on_the_others_at_once() {
     );
     let res = import_file(&direction, &token, "edt.csv", &file).await;
     assert_eq!(res.status(), 200);
-    let mut seen = false;
-    for _ in 0..50 {
-        if student
-            .get_html("/edt?jour=2026-09-19")
-            .await
-            .1
-            .contains("Salle Z9")
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
     assert!(
-        seen,
+        within_5s(&student, "/edt?jour=2026-09-19", "Salle Z9", true).await,
         "the other node still showed its copy from before the import"
     );
     node.stop().await;
@@ -631,10 +635,7 @@ async fn an_import_on_one_node_shows_on_the_others_at_once() {
 async fn the_rollover_shows_in_every_nodes_timetable_at_once() {
     let t = TestApp::spawn_demo().await;
     let other = if t.db().engine() == db::Engine::Postgres {
-        let node = t.another_node().await;
-        // The other node listens once it started; give its LISTEN a moment.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        Some(node)
+        Some(listening_node(&t).await)
     } else {
         None // SQLite is a single node
     };
@@ -649,20 +650,10 @@ async fn the_rollover_shows_in_every_nodes_timetable_at_once() {
 
     t.app.roll_over("2026-2027").await.unwrap();
     for student in &viewers {
-        let mut cleared = false;
-        for _ in 0..50 {
-            if !student
-                .get_html("/edt?semaine=2026-09-07")
-                .await
-                .1
-                .contains("Mathématiques")
-            {
-                cleared = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        assert!(cleared, "a node still showed the closed classes' lessons");
+        assert!(
+            within_5s(student, "/edt?semaine=2026-09-07", "Mathématiques", false).await,
+            "a node still showed the closed classes' lessons"
+        );
     }
     if let Some(node) = other {
         node.stop().await;
@@ -681,9 +672,7 @@ async fn a_cancelled_lesson_shows_on_the_other_nodes_at_once() {
     let eleve = t.user_id("demo.eleve").await;
     let (_, class, _) = division_of(&t, eleve).await;
     let (lesson, _, _) = monday_lessons(&t, class).await[0];
-    let node = t.another_node().await;
-    // The other node listens once it started; give its LISTEN a moment.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let node = listening_node(&t).await;
     let student = node.browser_like(&t.signed_in("demo.eleve").await);
     let (status, week) = student.get_html("/edt?semaine=2026-09-07").await;
     assert_eq!(status, 200);
@@ -700,20 +689,10 @@ async fn a_cancelled_lesson_shows_on_the_other_nodes_at_once() {
         ("note", "Sortie scolaire"),
     ];
     assert_eq!(cpe.post_form(&path, &fields).await.status(), 303);
-    let mut seen = false;
-    for _ in 0..50 {
-        if student
-            .get_html("/edt?semaine=2026-09-07")
-            .await
-            .1
-            .contains("Sortie scolaire")
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(seen, "the other node still showed the lesson as usual");
+    assert!(
+        within_5s(&student, "/edt?semaine=2026-09-07", "Sortie scolaire", true).await,
+        "the other node still showed the lesson as usual"
+    );
     node.stop().await;
     t.stop().await;
 }
