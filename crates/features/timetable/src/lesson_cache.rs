@@ -38,13 +38,15 @@ pub enum Key {
     Changes(Date, Date),
 }
 
+/// What is kept for a key: a class's lessons for [`Key::Lessons`], the school's changes for
+/// [`Key::Changes`].
 #[derive(Clone)]
-pub enum Copy {
+pub enum Kept {
     Lessons(Arc<[Lesson]>),
     Changes(Arc<[Change]>),
 }
 
-pub type LessonCache = bus::SchoolCache<Key, Copy>;
+pub type LessonCache = bus::SchoolCache<Key, Kept>;
 
 pub fn new(db: db::Db) -> LessonCache {
     bus::SchoolCache::new(db, CHANNEL, TTL_MS, MAX_ENTRIES)

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use web::{AppError, Msg};
 
 use crate::calendar::{Calendar, WeekKind, add_days};
-use crate::lesson_cache::{self, Copy, Key, LessonCache};
+use crate::lesson_cache::{self, Kept, Key, LessonCache};
 use crate::model::{self, Occurrence, Relation, Whose};
 use crate::store;
 
@@ -188,10 +188,10 @@ impl Timetable {
             let read = async || {
                 let whose = Whose::Class(class);
                 let all = store::lessons(&self.db, school, &whose, Date::MIN, Date::MAX).await?;
-                Ok::<_, db::Error>(Copy::Lessons(Arc::from(all)))
+                Ok::<_, db::Error>(Kept::Lessons(Arc::from(all)))
             };
             // Each key is kept with its own kind of copy: the other arm does not happen.
-            let Copy::Lessons(lessons) = self
+            let Kept::Lessons(lessons) = self
                 .lessons
                 .get_or_read(school, Key::Lessons(class), now, read)
                 .await?
@@ -223,10 +223,10 @@ impl Timetable {
         }
         let read = async || {
             let all = store::school_changes(&self.db, school, from, to).await?;
-            Ok::<_, db::Error>(Copy::Changes(Arc::from(all)))
+            Ok::<_, db::Error>(Kept::Changes(Arc::from(all)))
         };
         let now = self.clock.now().0;
-        let Copy::Changes(all) = self
+        let Kept::Changes(all) = self
             .lessons
             .get_or_read(school, Key::Changes(from, to), now, read)
             .await?
