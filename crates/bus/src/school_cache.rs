@@ -1,9 +1,9 @@
 //! A node's copy of what a school's pages read most (a class's lessons, a parent's children), kept
 //! for at most a set time and forgotten on every node at once when the school's data changes.
 //!
-//! The process that writes calls [`SchoolCache::changed`] (or, with no cache of its own, publishes the
-//! school's id on the cache's channel with a [`PubSub`]) after its transaction commits: this node
-//! forgets the school's copies at once, the others when they hear it through PostgreSQL NOTIFY. What is
+//! The process that writes calls [`SchoolCache::changed`] (or [`SchoolCache::changed_everywhere`])
+//! after its transaction commits: this node forgets the school's copies at once, the others when they
+//! hear it through PostgreSQL NOTIFY. What is
 //! written without telling shows once the copies are older than the cache's time to live. A copy read
 //! from the database while a change was being told is not kept, so it cannot hide the change.
 

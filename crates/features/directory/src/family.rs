@@ -1,6 +1,7 @@
 //! Who is whose child and who is in which class, as each node keeps them for a minute: the timetable,
-//! the to-do list, the cahier de textes and the absences ask on nearly every page a student or a
-//! parent opens, and at 8:00 every student and parent opens one.
+//! the to-do list and the cahier de textes ask on nearly every page a student or a parent opens, and
+//! at 8:00 every student and parent opens one. (The absences and discipline pages still read the
+//! directory itself.)
 //!
 //! The directory's writers — the AAF and CSV imports and the year rollover, which run as commands
 //! beside the server — tell every node once they committed ([`Families::changed_everywhere`]:

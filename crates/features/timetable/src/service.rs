@@ -81,7 +81,7 @@ pub struct Timetable {
     marks: Option<Arc<dyn LessonMarks>>,
     public_url: Arc<str>,
     calendars: Arc<Mutex<CalendarCache>>,
-    /// Each class's lessons (see [`lesson_cache`]).
+    /// Each class's lessons and the school's changes of the days asked (see [`lesson_cache`]).
     lessons: LessonCache,
     /// Who is whose child and in which classes (the directory's copy on this node).
     families: directory::Families,
